@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department, Region, User
+from .services import region_save
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "__str__"]
+
+
+class RegionAdminForm(admin.ModelAdmin.form):
+    def _post_clean(self):
+        super()._post_clean()
+        # Tree rules (kind under parent, no cycles) live in the service; show its messages on the form's fields.
+        from .services import region_validate_tree
+
+        try:
+            region_validate_tree(region=self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    form = RegionAdminForm
+    list_display = ["code", "name", "name_en", "kind", "parent", "path"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["parent"]
+    readonly_fields = ["path"]
+    ordering = ["path"]
+
+    def save_model(self, request, obj, form, change):
+        region_save(region=obj)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Organisation"), {"fields": ("department", "region", "manager", "phone", "language")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (
+            _("Organisation"),
+            {"fields": ("first_name", "last_name", "email", "department", "region", "manager", "groups")},
+        ),
+    )
+    list_display = ["username", "display_name", "department", "region", "manager", "is_active", "is_staff"]
+    list_filter = [*DjangoUserAdmin.list_filter, "department", "region"]
+    list_select_related = ["department", "region", "manager"]
+    autocomplete_fields = ["manager", "region"]
+    search_fields = ["username", "first_name", "last_name", "email", "phone"]
+
+    @admin.display(description=_("name"))
+    def display_name(self, obj: User) -> str:
+        return obj.display_name

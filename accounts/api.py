@@ -1,0 +1,78 @@
+"""/api/v1/auth/token/, /api/v1/me/, /api/v1/regions/."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from .filters import RegionFilter
+from .permissions import can_view_region, can_view_regions
+from .selectors import region_list, user_with_profile
+from .serializers import MeSerializer, RegionSerializer, TokenRequestSerializer, TokenResponseSerializer
+
+
+class CanViewRegions(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return can_view_regions(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_view_region(request.user, obj)
+
+
+class TokenThrottle(AnonRateThrottle):
+    """Slow down password guessing: 20 attempts a minute per client address."""
+
+    rate = "20/min"
+
+
+class TokenObtainApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="Missing fields or wrong credentials."),
+        },
+        auth=[],
+        summary="Exchange a username and password for an API token",
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            raise exceptions.ValidationError({"non_field_errors": [_("Wrong username or password.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response(TokenResponseSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
+
+
+class MeApi(APIView):
+    @extend_schema(responses=MeSerializer, summary="Who am I: name, department, roles, region, manager")
+    def get(self, request):
+        return Response(MeSerializer(user_with_profile(user_id=request.user.pk)).data)
+
+
+@extend_schema(tags=["regions"])
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The sales territory tree. Every signed-in user may read it. Filter with ``within`` for a subtree."""
+
+    serializer_class = RegionSerializer
+    permission_classes = [CanViewRegions]
+    # The FilterSet backend applies accounts.filters.RegionFilter (and documents it in the schema); pages and
+    # exports get the same filtering from the selector: region_list(filters=...).
+    filterset_class = RegionFilter
+
+    def get_queryset(self):
+        return region_list()

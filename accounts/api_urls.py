@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("regions", api.RegionViewSet, basename="region")
+
+urlpatterns = [
+    path("auth/token/", api.TokenObtainApi.as_view(), name="auth-token"),
+    path("me/", api.MeApi.as_view(), name="me"),
+    *router.urls,
+]

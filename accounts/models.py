@@ -1,0 +1,171 @@
+"""People, the departments they belong to and the region tree that scopes what they see."""
+
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class Department(models.Model):
+    class Code(models.TextChoices):
+        MARKETING = "marketing", _("Marketing")
+        SALES = "sales", _("Sales")
+        HR = "hr", _("Human resources")
+        MANAGEMENT = "management", _("Management")
+
+    code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class Region(models.Model):
+    """A node of the sales territory tree: country → province (or sales area) → city.
+
+    ``path`` is a materialised path of codes ("CN/EAST/SH/"), so "this region and everything below it" is one
+    indexed prefix query (see ``accounts.selectors.region_subtree``). It is maintained by ``accounts.services``.
+    """
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        PROVINCE = "province", _("Province / sales area")
+        CITY = "city", _("City")
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9_-]+$", _("Use capital letters, digits, '-' and '_' only."))],
+    )
+    name = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["path"]
+        indexes = [
+            # LIKE 'CN/EAST/%' uses this index on PostgreSQL whatever the database collation.
+            models.Index(fields=["path"], name="region_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="country", parent__isnull=True)
+                | (~models.Q(kind="country") & models.Q(parent__isnull=False)),
+                name="region_only_countries_are_roots",
+                violation_error_message=_("A country has no parent; every other region has one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (Chinese unless the page is English and an English name exists)."""
+        if self.name_en and (get_language() or "en").startswith("en"):
+            return self.name_en
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+class User(AbstractUser):
+    class Language(models.TextChoices):
+        EN = "en", "English"
+        ZH_HANS = "zh-hans", "简体中文"
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The user's scope: they work in this region and everything below it."),
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9][0-9 -]{5,18}$", _("Enter a phone number: digits, spaces, '-', '+'."))],
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Pages and e-mails use this language. Empty: follow the browser."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        permissions = [("view_team", _("Can view the users of their own region subtree"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("pk")),
+                name="user_is_not_own_manager",
+                violation_error_message=_("A user cannot be their own manager."),
+            ),
+        ]
+
+    def get_full_name(self) -> str:
+        """Chinese names read family name first with no space ("张伟"); others "Given Family"."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _CJK.search(first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The user's roles (group names that are roles). Uses prefetched groups when present."""
+        valid = set(Role.values)
+        return frozenset(g.name for g in self.groups.all() if g.name in valid)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names.intersection(roles))

@@ -1,0 +1,53 @@
+"""Who may see what in accounts — the one place pages and the API ask.
+
+Scope: company-wide roles (marketing, sales director, general manager, HR) and superusers see every region;
+everyone else sees their own region and everything below it. Later apps build their object checks on
+``region_in_scope`` / ``scope_filter``.
+"""
+
+from django.db.models import Q
+
+from .models import Region, User
+from .roles import COMPANY_WIDE_ROLES
+
+
+def sees_whole_company(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.has_role(*COMPANY_WIDE_ROLES))
+
+
+def region_in_scope(user: User, region: Region | None) -> bool:
+    """Is ``region`` inside what ``user`` may see?"""
+    if not user.is_authenticated or region is None:
+        return False
+    if sees_whole_company(user):
+        return True
+    return user.region_id is not None and region.path.startswith(user.region.path)
+
+
+def scope_filter(user: User, region_field: str = "region") -> Q:
+    """A Q that keeps only rows whose ``region_field`` lies in the user's scope (nothing if they have no region)."""
+    if sees_whole_company(user):
+        return Q()
+    if user.region_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{region_field}__path__startswith": user.region.path})
+
+
+def can_view_regions(user: User) -> bool:
+    """Regions are master data every role may read (to pick a region in a form or filter)."""
+    return user.is_authenticated and user.has_perm("accounts.view_region")
+
+
+def can_view_region(user: User, region: Region) -> bool:
+    return can_view_regions(user)
+
+
+def can_view_user(viewer: User, target: User) -> bool:
+    """Yourself, your manager, your team (sales managers: their region subtree), or anyone for company-wide readers."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == target.pk or viewer.manager_id == target.pk:
+        return True
+    if viewer.has_perm("accounts.view_user"):
+        return True
+    return viewer.has_perm("accounts.view_team") and region_in_scope(viewer, target.region)

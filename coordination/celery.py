@@ -1,0 +1,53 @@
+"""The Celery app. Every task in the project inherits CoordinationTask's delivery and retry policy.
+
+Tasks are thin: they take ids, call a service, and are enqueued only after the surrounding transaction
+commits (``task.delay_on_commit(...)``), so a worker never looks for a row that a rollback took away.
+"""
+
+import os
+import smtplib
+from pathlib import Path
+
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coordination.settings.local")
+
+# Errors worth trying again: the network, the database or the mail server hiccupped. Anything else
+# (a bug, bad data) would fail the same way on every retry, so it is not retried.
+TRANSIENT_ERRORS = (
+    ConnectionError,
+    TimeoutError,
+    OperationalError,
+    InterfaceError,
+    BrokerOperationalError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+
+
+class CoordinationTask(DjangoTask):
+    """Retry transient failures with exponential backoff and jitter, at most 5 times, never past 10 minutes apart."""
+
+    autoretry_for = TRANSIENT_ERRORS
+    max_retries = 5
+    retry_backoff = 5
+    retry_backoff_max = 600
+    retry_jitter = True
+
+
+app = Celery("coordination", task_cls=CoordinationTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _ensure_filesystem_broker_folders(sender, **kwargs):
+    """The embedded filesystem transport needs its folders before the first message is written."""
+    if str(sender.conf.broker_url).startswith("filesystem"):
+        options = sender.conf.broker_transport_options or {}
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            if options.get(key):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,33 @@
+"""Fill the database with the demo company. Safe to run again: it only adds what is missing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, seed_accounts_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo company (regions, one user per role, ...). Idempotent. Refuses with DEBUG off unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though DEBUG is off (never on a production database).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like a production database. Demo users have a published password; "
+                "run with --force only if you really want them here."
+            )
+        # Each app seeds its own demo data, in dependency order. Later capabilities add theirs below.
+        created = seed_accounts_demo()
+        summary = ", ".join(f"{count} {name}" for name, count in created.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready (created: {summary})."))
+        self.stdout.write(
+            f"Sign in as any demo user (admin, mkt.wang, rep.zhang, ...) with the password {DEMO_PASSWORD!r}."
+        )

@@ -1,0 +1,48 @@
+"""The role-aware navigation: one declared list, each entry shown only to the users its rule lets in.
+
+Later capabilities add their entries to NAVIGATION (a page that a role may not use never appears in its menu).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    visible_to: Callable[[User], bool]
+
+
+def _everyone(user: User) -> bool:
+    return True
+
+
+def _staff(user: User) -> bool:
+    return user.is_staff
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry(_("Home"), "home", _everyone),
+    NavEntry(_("Administration"), "admin:index", _staff),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Template context processor: ``nav`` is the entries the signed-in user may use, with the current one marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    entries = []
+    for entry in NAVIGATION:
+        if entry.visible_to(user):
+            url = reverse(entry.url_name)
+            current = request.path == url if url == "/" else request.path.startswith(url)
+            entries.append({"label": entry.label, "url": url, "current": current})
+    return {"nav": entries}

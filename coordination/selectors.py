@@ -1,0 +1,48 @@
+"""Reads of the joint layer."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """One thing that needs the user today: a title, why, and where to act on it."""
+
+    title: str
+    detail: str
+    url: str
+    due: str = ""
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    title: str
+    items: list[HomeItem] = field(default_factory=list)
+
+
+# What each role will find on the home page once the later capabilities are in — shown in the empty state so a
+# new user knows what the page is for.
+_ROLE_PROMISES = {
+    Role.MARKETING_STAFF: _(
+        "Alerts from the field, sales requests waiting for your review and plans you are drafting."
+    ),
+    Role.MARKETING_MANAGER: _("Proposals and requests waiting for your decision, alerts, and plans ready to publish."),
+    Role.SALES_REP: _("Today's field report, newly published plans to read and your promotion requests."),
+    Role.SALES_MANAGER: _("Your team's filing status, requests to endorse and proposals that ask for your opinion."),
+    Role.SALES_DIRECTOR: _("Approvals above your threshold and the regions falling behind target."),
+    Role.GENERAL_MANAGER: _("Final approvals and the monthly joint-meeting digest."),
+    Role.HR: _("The joint KPI scorecards of marketing and sales."),
+}
+
+
+def home_sections(*, user: User) -> list[HomeSection]:
+    """What needs ``user`` today, section by section. Later capabilities add their sections here."""
+    return []
+
+
+def home_promises(*, user: User) -> list[str]:
+    return [str(_ROLE_PROMISES[Role(role)]) for role in sorted(user.role_names)]

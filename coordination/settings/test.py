@@ -1,0 +1,14 @@
+"""The test suite. PostgreSQL when DATABASE_URL is set, SQLite otherwise; the real Redis when REDIS_URL is set."""
+
+from .base import *
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process unless a test sends them to the real broker on purpose (tests/coordination/test_celery_*).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+# Serve static files (e.g. the API docs' assets) straight from the finders, as in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,57 @@
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_greets_the_user_and_shows_the_empty_state_for_their_role(client, regions):
+    rep = UserFactory(first_name="伟", last_name="张", role=Role.SALES_REP, region=regions.sh)
+    client.force_login(rep)
+
+    page = client.get("/").content.decode()
+
+    assert "Hello, 张伟" in page
+    assert "Sales representative" in page
+    assert "Shanghai" in page
+    assert 'data-testid="home-empty"' in page
+    assert "Today&#x27;s field report, newly published plans to read" in page
+
+
+def test_home_for_a_user_with_no_role_says_so(client):
+    client.force_login(UserFactory())
+
+    assert "No role yet" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user_kwargs", "sees_admin"),
+    [({"role": Role.SALES_REP}, False), ({"role": Role.HR}, False), ({"is_staff": True}, True)],
+)
+def test_navigation_shows_only_what_the_role_may_use(client, user_kwargs, sees_admin):
+    client.force_login(UserFactory(**user_kwargs))
+
+    page = client.get("/").content.decode()
+
+    assert ('href="/admin/"' in page) is sees_admin
+    assert 'href="/" aria-current="page"' in page
+
+
+def test_home_query_count_is_constant(client, regions, django_assert_max_num_queries):
+    manager = UserFactory(role=Role.SALES_MANAGER, region=regions.east)
+    rep = UserFactory(role=Role.SALES_REP, region=regions.sh, manager=manager)
+    client.force_login(rep)
+
+    # session, user, profile (+ groups)
+    with django_assert_max_num_queries(4):
+        assert client.get("/").status_code == 200
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "This page does not exist" in response.content.decode()

@@ -1,0 +1,101 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Region, User
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_USERS = {
+    # username: (role, region code, manager)
+    "mkt.li": ("marketing_staff", "CN", "mkt.wang"),
+    "mkt.wang": ("marketing_manager", "CN", "gm"),
+    "rep.zhang": ("sales_rep", "SH", "mgr.east"),
+    "rep.liu": ("sales_rep", "HZ", "mgr.east"),
+    "rep.chen": ("sales_rep", "BJ", "mgr.north"),
+    "mgr.east": ("sales_manager", "EAST", "dir.sales"),
+    "mgr.north": ("sales_manager", "NORTH", "dir.sales"),
+    "dir.sales": ("sales_director", "CN", "gm"),
+    "gm": ("general_manager", "CN", None),
+    "hr.zhao": ("hr", "CN", "gm"),
+}
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seed_demo_creates_the_demo_company(seeded):
+    assert dict(Region.objects.values_list("code", "path")) == {
+        "CN": "CN/",
+        "EAST": "CN/EAST/",
+        "SH": "CN/EAST/SH/",
+        "HZ": "CN/EAST/HZ/",
+        "NORTH": "CN/NORTH/",
+        "BJ": "CN/NORTH/BJ/",
+        "TJ": "CN/NORTH/TJ/",
+        "SOUTH": "CN/SOUTH/",
+        "GZ": "CN/SOUTH/GZ/",
+        "SZ": "CN/SOUTH/SZ/",
+    }
+    users = {u.username: u for u in User.objects.select_related("region", "manager").prefetch_related("groups")}
+    assert set(users) == {*EXPECTED_USERS, "admin"}
+    for username, (role, region, manager) in EXPECTED_USERS.items():
+        user = users[username]
+        assert user.role_names == {role}, username
+        assert user.region.code == region, username
+        assert (user.manager.username if user.manager else None) == manager, username
+        assert not user.is_staff, username
+    assert users["admin"].is_superuser
+    assert users["admin"].is_staff
+
+
+def test_every_demo_user_signs_in_with_the_demo_password(seeded):
+    for username in [*EXPECTED_USERS, "admin"]:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+
+
+def test_every_demo_user_gets_a_token_and_me_names_their_roles(seeded):
+    client = APIClient()
+    for username, (role, _region, _manager) in EXPECTED_USERS.items():
+        token = client.post("/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD}, format="json")
+        assert token.status_code == 200, username
+        me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.json()['token']}").json()
+        assert [r["code"] for r in me["roles"]] == [role], username
+
+
+def test_seed_demo_is_idempotent(seeded, settings):
+    before = (
+        User.objects.count(),
+        Region.objects.count(),
+        list(User.objects.values_list("password", flat=True)),
+    )
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert (
+        User.objects.count(),
+        Region.objects.count(),
+        list(User.objects.values_list("password", flat=True)),
+    ) == before
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+
+    assert not User.objects.exists()
+
+
+def test_seed_demo_with_force_runs_with_debug_off(settings):
+    settings.DEBUG = False
+
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert User.objects.filter(username="rep.zhang").exists()
