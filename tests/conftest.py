@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import RegionTree, UserFactory, build_region_tree
@@ -43,6 +44,14 @@ def require_redis() -> str:
             pytest.fail("REDIS_URL is required (REQUIRE_SERVICES=1).")
         pytest.skip("REDIS_URL is not set: the real-broker test needs Redis (CI sets it).")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """The cache (the real Redis in CI) holds throttle counters; every test starts from an empty one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

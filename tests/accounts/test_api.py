@@ -41,6 +41,17 @@ def test_wrong_password_is_a_400_with_a_message_and_no_token(api_client):
     assert not Token.objects.exists()
 
 
+def test_password_guessing_is_throttled(api_client):
+    UserFactory(username="rep.a")
+    for _ in range(20):
+        assert api_client.post(TOKEN_URL, {"username": "rep.a", "password": "guess"}, format="json").status_code == 400
+
+    response = api_client.post(TOKEN_URL, {"username": "rep.a", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 429
+    assert not Token.objects.exists()
+
+
 def test_inactive_users_get_no_token(api_client):
     UserFactory(username="gone", is_active=False)
 

@@ -70,7 +70,9 @@ def test_api_docs_load_nothing_from_a_cdn(client):
     assert external == []
     # The assets it names are served by this app.
     for asset in re.findall(r"""(?:src|href)=["'](/static/[^"']+)""", page):
-        assert client.get(asset).status_code == 200, asset
+        response = client.get(asset)
+        response.close()  # a streamed file response
+        assert response.status_code == 200, asset
 
 
 def test_session_auth_works_for_the_browser(client):

@@ -4,11 +4,9 @@ import os
 import subprocess
 import sys
 import uuid
-import warnings
 from pathlib import Path
 
 import pytest
-from celery.exceptions import AlwaysEagerIgnored
 from django.conf import settings
 from django.db import transaction
 
@@ -66,8 +64,16 @@ def test_eager_task_runs_in_process():
     assert ping.delay().get(timeout=1) == "pong"
 
 
+@pytest.fixture
+def real_broker():
+    """The producer side as in production: tasks go to the broker instead of running in-process."""
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True
+
+
 @pytest.mark.services
-def test_round_trip_through_the_real_redis_broker_and_a_real_worker():
+def test_round_trip_through_the_real_redis_broker_and_a_real_worker(real_broker):
     from tests.conftest import require_redis
 
     redis_url = require_redis()
@@ -95,9 +101,7 @@ def test_round_trip_through_the_real_redis_broker_and_a_real_worker():
         stderr=subprocess.STDOUT,
     )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", AlwaysEagerIgnored)
-            result = app.send_task("coordination.ping", queue=queue)
+        result = ping.apply_async(queue=queue)
         # Blocks until the worker has answered through the Redis result backend (or fails after 60 s).
         assert result.get(timeout=60) == "pong"
         assert result.successful()

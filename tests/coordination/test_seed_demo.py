@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -26,7 +28,7 @@ EXPECTED_USERS = {
 @pytest.fixture
 def seeded(settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def test_seed_demo_creates_the_demo_company(seeded):
@@ -75,7 +77,7 @@ def test_seed_demo_is_idempotent(seeded, settings):
         list(User.objects.values_list("password", flat=True)),
     )
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
 
     assert (
         User.objects.count(),
@@ -96,6 +98,6 @@ def test_seed_demo_refuses_with_debug_off(settings):
 def test_seed_demo_with_force_runs_with_debug_off(settings):
     settings.DEBUG = False
 
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--force", stdout=io.StringIO())
 
     assert User.objects.filter(username="rep.zhang").exists()
