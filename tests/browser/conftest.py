@@ -28,8 +28,11 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Per test, not per session: Playwright's sync API runs an event loop in this thread, and Django's
+    # connections are context-local, so a loop left running across tests hides the test database's state
+    # (e.g. the serialized data that serialized_rollback restores) from the next test's fixtures.
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps-test` (installs Debian's chromium).")
     from playwright.sync_api import sync_playwright
