@@ -30,7 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "sections": home_sections(user=user),
             "promises": home_promises(user=user),
-            "roles": [Role(role).label for role in sorted(user.role_names)],
+            "roles": [Role(role).label for role in sorted(user.role_names)]
+            + ([_("Administrator")] if user.is_superuser else []),
         },
     )
 

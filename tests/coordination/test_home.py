@@ -25,6 +25,15 @@ def test_home_for_a_user_with_no_role_says_so(client):
     assert "No role yet" in client.get("/").content.decode()
 
 
+def test_home_names_the_administrator_as_such(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get("/").content.decode()
+
+    assert '<span class="tag">Administrator</span>' in page
+    assert "No role yet" not in page
+
+
 @pytest.mark.parametrize(
     ("user_kwargs", "sees_admin"),
     [({"role": Role.SALES_REP}, False), ({"role": Role.HR}, False), ({"is_staff": True}, True)],
