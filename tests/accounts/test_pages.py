@@ -212,3 +212,14 @@ def test_admin_region_form_creates_with_the_right_path(client, regions):
 
     assert response.status_code == 302
     assert regions.east.children.get(code="PD").path == "CN/EAST/PD/"
+
+
+def test_admin_is_branded_and_translated(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    english = client.get("/admin/").content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get("/admin/").content.decode()
+
+    assert "Coordination administration" in english
+    assert "市场销售协同 · 系统管理" in chinese
