@@ -9,6 +9,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import RegionTree, UserFactory, build_region_tree
@@ -47,10 +48,16 @@ def require_redis() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    """The cache (the real Redis in CI) holds throttle counters; every test starts from an empty one."""
+def _isolated_test():
+    """Every test starts in the default language with an empty cache (throttle and sign-in counters live there).
+
+    Django keeps the language of the last request active in the thread, so without this a Chinese page in one
+    test would turn the next test's messages Chinese.
+    """
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     cache.clear()
 
 

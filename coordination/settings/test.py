@@ -8,6 +8,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test sends them to the real broker on purpose (tests/coordination/test_celery_*).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tests clear the cache between tests; on Redis that would be FLUSHDB of whatever database REDIS_URL names (maybe a
+# developer's). Tests that need the real Redis (healthz, the Celery round trip) talk to it directly.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 # Serve static files (e.g. the API docs' assets) straight from the finders, as in development.
 WHITENOISE_USE_FINDERS = True
