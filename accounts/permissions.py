@@ -12,7 +12,7 @@ from .roles import COMPANY_WIDE_ROLES
 
 
 def sees_whole_company(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.has_role(*COMPANY_WIDE_ROLES))
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(*COMPANY_WIDE_ROLES))
 
 
 def region_in_scope(user: User, region: Region | None) -> bool:
@@ -28,9 +28,14 @@ def scope_filter(user: User, region_field: str = "region") -> Q:
     """A Q that keeps only rows whose ``region_field`` lies in the user's scope (nothing if they have no region)."""
     if sees_whole_company(user):
         return Q()
-    if user.region_id is None:
+    if not user.is_authenticated or user.region_id is None:
         return Q(pk__in=[])
     return Q(**{f"{region_field}__path__startswith": user.region.path})
+
+
+def can_open_admin(user: User) -> bool:
+    """The Django admin is for staff (administrators); no business role opens it by itself."""
+    return user.is_authenticated and user.is_active and user.is_staff
 
 
 def can_view_regions(user: User) -> bool:

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
-from django.utils.translation import check_for_language
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -37,9 +37,22 @@ class LoginView(auth_views.LoginView):
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch, and for a signed-in user also their saved preference (pages and e-mails)."""
-    response = django_set_language(request)
+    """Django's language switch, and for a signed-in user also their saved preference (pages and e-mails).
+
+    Only the languages we offer are accepted (Django itself knows many more); anything else changes nothing.
+    """
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and check_for_language(language):
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseRedirect(_safe_next(request))
+    response = django_set_language(request)
+    if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
     return response
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else "/"

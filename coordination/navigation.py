@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.permissions import can_open_admin
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,10 @@ def _everyone(user: User) -> bool:
     return True
 
 
-def _staff(user: User) -> bool:
-    return user.is_staff
-
-
+# Each entry's rule is the same function the page itself checks (from the app's permissions.py).
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "home", _everyone),
-    NavEntry(_("Administration"), "admin:index", _staff),
+    NavEntry(_("Administration"), "admin:index", can_open_admin),
 ]
 
 

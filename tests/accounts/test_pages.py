@@ -149,16 +149,31 @@ def test_language_switch_sets_the_cookie_and_the_users_preference(client):
     assert "今天需要我处理的事" in page
 
 
-def test_language_switch_ignores_an_unknown_language(client):
+@pytest.mark.parametrize("language", ["xx", "fr", ""])
+def test_language_switch_ignores_a_language_we_do_not_offer(client, language):
+    # "fr" matters: Django itself ships French, so its own switch would accept it.
     user = UserFactory(language="en")
     client.force_login(user)
 
-    response = client.post("/accounts/language/", {"language": "xx", "next": "/"})
+    response = client.post("/accounts/language/", {"language": language, "next": "/"})
 
     assert response.status_code == 302
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
     user.refresh_from_db()
     assert user.language == "en"
+
+
+def test_language_switch_does_not_redirect_to_another_site(client):
+    response = client.post("/accounts/language/", {"language": "xx", "next": "https://evil.example/"})
+
+    assert response["Location"] == "/"
+
+
+def test_password_change_needs_sign_in(client):
+    response = client.get("/accounts/password/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/password/"
 
 
 def test_language_switch_works_before_sign_in(client):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Region, User
-from accounts.permissions import can_view_region, can_view_user, region_in_scope, scope_filter
+from accounts.permissions import can_open_admin, can_view_region, can_view_user, region_in_scope, scope_filter
 from accounts.roles import Role
 from tests.factories import UserFactory
 
@@ -89,6 +89,21 @@ def test_anonymous_sees_nothing(people, regions):
     assert not can_view_region(anonymous, regions.sh)
     assert not can_view_user(anonymous, people["rep_sh"])
     assert not region_in_scope(anonymous, regions.sh)
+    assert not User.objects.filter(scope_filter(anonymous)).exists()
+    assert not can_open_admin(anonymous)
+
+
+@pytest.mark.parametrize(
+    ("user_kwargs", "allowed"),
+    [
+        ({"role": Role.GENERAL_MANAGER}, False),
+        ({"role": Role.HR}, False),
+        ({"is_staff": True}, True),
+        ({"is_staff": True, "is_active": False}, False),
+    ],
+)
+def test_only_active_staff_open_the_admin(user_kwargs, allowed):
+    assert can_open_admin(UserFactory(**user_kwargs)) is allowed
 
 
 @pytest.mark.parametrize("role", list(Role))
