@@ -11,9 +11,11 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from .filters import RegionFilter
+from .forms import TOO_MANY_ATTEMPTS
 from .permissions import can_view_region, can_view_regions
 from .selectors import region_list, user_with_profile
 from .serializers import MeSerializer, RegionSerializer, TokenRequestSerializer, TokenResponseSerializer
+from .services import sign_in_blocked, sign_in_record_failure, sign_in_record_success
 
 
 class CanViewRegions(BasePermission):
@@ -25,9 +27,15 @@ class CanViewRegions(BasePermission):
 
 
 class TokenThrottle(AnonRateThrottle):
-    """Slow down password guessing: 20 attempts a minute per client address."""
+    """Slow down password guessing: 20 attempts a minute per client address (see NUM_PROXIES in the README)."""
 
     rate = "20/min"
+
+
+class TooManySignInAttempts(exceptions.APIException):
+    status_code = 429
+    default_detail = TOO_MANY_ATTEMPTS
+    default_code = "too_many_attempts"
 
 
 class TokenObtainApi(APIView):
@@ -47,13 +55,14 @@ class TokenObtainApi(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
-        )
+        username = serializer.validated_data["username"]
+        if sign_in_blocked(username=username):
+            raise TooManySignInAttempts
+        user = authenticate(request, username=username, password=serializer.validated_data["password"])
         if user is None:
+            sign_in_record_failure(username=username)
             raise exceptions.ValidationError({"non_field_errors": [_("Wrong username or password.")]})
+        sign_in_record_success(username=username)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenResponseSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
 

@@ -1,5 +1,6 @@
 """Writes for accounts. One transaction each; validate, then save."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Value
@@ -68,3 +69,31 @@ def user_set_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+# Sign-in lockout, shared by the sign-in page and the token endpoint: after SIGN_IN_MAX_FAILURES wrong passwords for
+# one username within SIGN_IN_LOCK_SECONDS, further attempts are refused until the window passes. Keyed by username,
+# not by address, because addresses are shared (offices, carrier NAT) and forgeable behind misconfigured proxies.
+SIGN_IN_MAX_FAILURES = 10
+SIGN_IN_LOCK_SECONDS = 15 * 60
+
+
+def _sign_in_key(username: str) -> str:
+    return f"sign-in-failures:{username.strip().lower()}"
+
+
+def sign_in_blocked(*, username: str) -> bool:
+    return cache.get(_sign_in_key(username), 0) >= SIGN_IN_MAX_FAILURES
+
+
+def sign_in_record_failure(*, username: str) -> None:
+    key = _sign_in_key(username)
+    cache.add(key, 0, timeout=SIGN_IN_LOCK_SECONDS)  # the window starts at the first failure
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=SIGN_IN_LOCK_SECONDS)
+
+
+def sign_in_record_success(*, username: str) -> None:
+    cache.delete(_sign_in_key(username))

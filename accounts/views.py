@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from .forms import SignInForm
 from .services import user_set_language
 
 
@@ -25,7 +26,14 @@ def _remember_language(response: HttpResponse, language: str) -> None:
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="too_many_attempts"):
+            response.status_code = 429
+        return response
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -1,6 +1,13 @@
 """Django REST framework and the OpenAPI schema (drf-spectacular, UI assets from the sidecar package: no CDN)."""
 
+import environ
+
+env = environ.Env()
+
 REST_FRAMEWORK = {
+    # How many proxies stand in front of the app. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored
+    # (it is forgeable); behind one load balancer set NUM_PROXIES=1.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate challenge makes anonymous requests answer 401 (not 403).
         "rest_framework.authentication.TokenAuthentication",
@@ -31,4 +38,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI would otherwise ask validator.swagger.io to check the schema: no outside requests.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
 }

@@ -43,12 +43,44 @@ def test_wrong_password_is_a_400_with_a_message_and_no_token(api_client):
 
 def test_password_guessing_is_throttled(api_client):
     UserFactory(username="rep.a")
-    for _ in range(20):
-        assert api_client.post(TOKEN_URL, {"username": "rep.a", "password": "guess"}, format="json").status_code == 400
+    for attempt in range(20):  # a different account each time: the address is what is throttled here
+        guess = {"username": f"user{attempt}", "password": "guess"}
+        assert api_client.post(TOKEN_URL, guess, format="json").status_code == 400
 
     response = api_client.post(TOKEN_URL, {"username": "rep.a", "password": PASSWORD}, format="json")
 
     assert response.status_code == 429
+    assert not Token.objects.exists()
+
+
+def test_forged_forwarded_for_headers_do_not_escape_the_throttle(api_client):
+    UserFactory(username="rep.a")
+    for attempt in range(20):
+        api_client.post(
+            TOKEN_URL,
+            {"username": f"x{attempt}", "password": "guess"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}",
+        )
+
+    response = api_client.post(
+        TOKEN_URL, {"username": "rep.a", "password": PASSWORD}, format="json", HTTP_X_FORWARDED_FOR="10.9.9.9"
+    )
+
+    assert response.status_code == 429
+
+
+def test_the_account_lockout_applies_to_tokens_too(api_client, client):
+    from accounts.services import SIGN_IN_MAX_FAILURES
+
+    UserFactory(username="rep.a")
+    for _ in range(SIGN_IN_MAX_FAILURES):  # failures on the sign-in page count for the API as well
+        client.post("/accounts/login/", {"username": "rep.a", "password": "guess"})
+
+    response = api_client.post(TOKEN_URL, {"username": "rep.a", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Too many failed sign-in attempts for this account. Try again in 15 minutes."}
     assert not Token.objects.exists()
 
 

@@ -238,3 +238,32 @@ def test_admin_is_branded_and_translated(client):
 
     assert "Coordination administration" in english
     assert "市场销售协同 · 系统管理" in chinese
+
+
+def test_sign_in_is_locked_for_an_account_after_ten_wrong_passwords(client):
+    from accounts.services import SIGN_IN_MAX_FAILURES
+
+    UserFactory(username="rep.a")
+    for _ in range(SIGN_IN_MAX_FAILURES):
+        assert client.post(LOGIN, {"username": "rep.a", "password": "guess"}).status_code == 200
+
+    # Even the right password is refused now, with a message that says why.
+    response = client.post(LOGIN, {"username": "REP.A ", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts for this account" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_sign_in_resets_the_failure_count(client):
+    from accounts.services import SIGN_IN_MAX_FAILURES
+
+    UserFactory(username="rep.a")
+    for _ in range(SIGN_IN_MAX_FAILURES - 1):
+        client.post(LOGIN, {"username": "rep.a", "password": "guess"})
+    client.post(LOGIN, {"username": "rep.a", "password": PASSWORD})
+    client.logout()
+
+    for _ in range(SIGN_IN_MAX_FAILURES - 1):
+        client.post(LOGIN, {"username": "rep.a", "password": "guess"})
+    assert client.post(LOGIN, {"username": "rep.a", "password": PASSWORD}).status_code == 302
