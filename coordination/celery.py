@@ -6,6 +6,7 @@ commits (``task.delay_on_commit(...)``), so a worker never looks for a row that 
 
 import os
 import smtplib
+from datetime import UTC, datetime
 from pathlib import Path
 
 from celery import Celery
@@ -29,13 +30,30 @@ TRANSIENT_ERRORS = (
 
 
 class CoordinationTask(DjangoTask):
-    """Retry transient failures with exponential backoff and jitter, at most 5 times, never past 10 minutes apart."""
+    """Retry transient failures with exponential backoff and jitter, at most 5 times, never past 10 minutes apart.
+
+    Refuses a countdown/ETA beyond CELERY_MAX_TASK_DELAY_SECONDS: Redis would re-deliver a message that waits
+    longer than its visibility timeout, and the task would run twice. Schedule far-off work with beat instead.
+    """
 
     autoretry_for = TRANSIENT_ERRORS
     max_retries = 5
     retry_backoff = 5
     retry_backoff_max = 600
     retry_jitter = True
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None, link_error=None, **options):
+        from django.conf import settings
+
+        delay = options.get("countdown") or 0
+        if options.get("eta") is not None:
+            delay = max(delay, (options["eta"] - datetime.now(tz=UTC)).total_seconds())
+        if delay > settings.CELERY_MAX_TASK_DELAY_SECONDS:
+            raise ValueError(
+                f"{self.name}: a delay of {delay:.0f} s exceeds CELERY_MAX_TASK_DELAY_SECONDS "
+                f"({settings.CELERY_MAX_TASK_DELAY_SECONDS} s); schedule it with beat instead."
+            )
+        return super().apply_async(args, kwargs, task_id, producer, link, link_error, **options)
 
 
 app = Celery("coordination", task_cls=CoordinationTask)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.roles import Role
 from accounts.selectors import user_with_profile
@@ -52,7 +52,7 @@ def _check_broker() -> None:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness for load balancers and compose: the database, and the broker when one is configured."""
     checks = {"database": _check_database}

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,19 @@ def test_reliability_settings():
     assert conf.task_serializer == "json"
     assert conf.accept_content == ["json"]
     assert conf.task_time_limit > conf.task_soft_time_limit > 0
+    assert conf.worker_cancel_long_running_tasks_on_connection_loss is True
     # Redis must never re-deliver a message that only waits for its ETA: the visibility timeout exceeds any delay.
     assert settings.CELERY_VISIBILITY_TIMEOUT_SECONDS > settings.CELERY_MAX_TASK_DELAY_SECONDS
     assert ping.retry_backoff_max <= settings.CELERY_MAX_TASK_DELAY_SECONDS
+
+
+def test_a_delay_longer_than_the_visibility_timeout_allows_is_refused():
+    with pytest.raises(ValueError, match="exceeds CELERY_MAX_TASK_DELAY_SECONDS"):
+        ping.apply_async(countdown=settings.CELERY_MAX_TASK_DELAY_SECONDS + 1)
+    with pytest.raises(ValueError, match="exceeds CELERY_MAX_TASK_DELAY_SECONDS"):
+        ping.apply_async(eta=datetime.now(tz=UTC) + timedelta(seconds=settings.CELERY_MAX_TASK_DELAY_SECONDS + 60))
+
+    assert ping.apply_async(countdown=60).get(timeout=1) == "pong"  # within the cap: fine
 
 
 def test_tasks_retry_transient_errors_only_with_a_cap():

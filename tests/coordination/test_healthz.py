@@ -34,5 +34,6 @@ def test_healthz_is_503_when_the_broker_is_down(client, settings):
     assert response.json() == {"status": "error", "checks": {"database": "ok", "broker": "error"}}
 
 
-def test_healthz_only_answers_get(client):
+def test_healthz_answers_get_and_head_only(client):
+    assert client.head("/healthz").status_code == 200  # some load balancers probe with HEAD
     assert client.post("/healthz").status_code == 405

@@ -75,6 +75,12 @@ def test_everything_comes_from_the_environment():
     assert values["csrf"] == ["https://coordination.example.com"]
 
 
+def test_a_broker_can_be_named_without_redis_url():
+    values = _settings_with({"CELERY_BROKER_URL": "amqp://guest:guest@mq:5672//"})
+
+    assert values["broker"] == "amqp://guest:guest@mq:5672//"
+
+
 def test_production_settings_pass_check_deploy_without_warnings():
     clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     env = {
