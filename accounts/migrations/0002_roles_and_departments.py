@@ -1,8 +1,7 @@
 """Create the four departments and the role groups of DESIGN §2 with their foundation permissions."""
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-from accounts.roles import grant_permissions
 
 DEPARTMENTS = ["marketing", "sales", "hr", "management"]
 
@@ -16,6 +15,22 @@ FOUNDATION_PERMISSIONS = {
     "general_manager": ["accounts.view_region", "accounts.view_department", "accounts.view_user"],
     "hr": ["accounts.view_region", "accounts.view_department", "accounts.view_user"],
 }
+
+
+def grant_permissions(apps, grants):
+    """Create the role groups and add the permissions (a frozen copy: migrations never import live code)."""
+    for app_config in apps.get_app_configs():
+        # Permissions are normally created after all migrations (post_migrate); this migration needs them now.
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in grants.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 def forwards(apps, schema_editor):
