@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -50,7 +51,10 @@ class TokenObtainApi(APIView):
             400: OpenApiResponse(description="Missing fields or wrong credentials."),
         },
         auth=[],
-        summary="Exchange a username and password for an API token",
+        summary=gettext_lazy("Exchange a username and password for an API token"),
+        description=gettext_lazy(
+            "Ten wrong passwords for one account lock it for 15 minutes (429), on this endpoint and the sign-in page."
+        ),
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
@@ -68,7 +72,7 @@ class TokenObtainApi(APIView):
 
 
 class MeApi(APIView):
-    @extend_schema(responses=MeSerializer, summary="Who am I: name, department, roles, region, manager")
+    @extend_schema(responses=MeSerializer, summary=gettext_lazy("Who am I: name, department, roles, region, manager"))
     def get(self, request):
         return Response(MeSerializer(user_with_profile(user_id=request.user.pk)).data)
 
