@@ -48,7 +48,8 @@ class TokenObtainApi(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(description="Missing fields or wrong credentials."),
+            400: OpenApiResponse(description=gettext_lazy("Missing fields or wrong credentials.")),
+            429: OpenApiResponse(description=gettext_lazy("Too many attempts from this address or for this account.")),
         },
         auth=[],
         summary=gettext_lazy("Exchange a username and password for an API token"),
