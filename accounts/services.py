@@ -16,15 +16,22 @@ def _region_path(*, code: str, parent: Region | None) -> str:
     return f"{parent.path if parent else ''}{code}/"
 
 
-def region_validate_tree(*, region: Region) -> None:
-    """The tree's rules: country → province → city, and no region below itself."""
+def _stored_path(region: Region) -> str | None:
+    return Region.objects.filter(pk=region.pk).values_list("path", flat=True).first() if region.pk else None
+
+
+def region_validate_tree(*, region: Region, stored_path: str | None = None) -> None:
+    """The tree's rules: country → province → city, and no region below itself.
+
+    ``stored_path`` is the region's path in the database, when the caller has already read it.
+    """
     parent = region.parent
     if parent is None:
         if region.kind and region.kind != Region.Kind.COUNTRY:
             raise ValidationError({"parent": _("Only a country stands at the top; choose a parent.")})
         return
     if region.pk:
-        old_path = Region.objects.filter(pk=region.pk).values_list("path", flat=True).first()
+        old_path = stored_path if stored_path is not None else _stored_path(region)
         if parent.pk == region.pk or (old_path and parent.path.startswith(old_path)):
             raise ValidationError({"parent": _("A region cannot be moved below itself.")})
     expected = _KIND_BELOW.get(parent.kind)
@@ -45,8 +52,8 @@ def region_save(*, region: Region) -> Region:
 
     Moving a region (new parent) or renaming its code rewrites its descendants' paths in one UPDATE.
     """
-    region_validate_tree(region=region)
-    old_path = Region.objects.filter(pk=region.pk).values_list("path", flat=True).first() if region.pk else None
+    old_path = _stored_path(region)
+    region_validate_tree(region=region, stored_path=old_path)
     region.path = _region_path(code=region.code, parent=region.parent)
     region.full_clean()
     region.save()

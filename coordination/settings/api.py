@@ -1,8 +1,6 @@
 """Django REST framework and the OpenAPI schema (drf-spectacular, UI assets from the sidecar package: no CDN)."""
 
-import environ
-
-env = environ.Env()
+from .base import env
 
 REST_FRAMEWORK = {
     # How many proxies stand in front of the app. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored

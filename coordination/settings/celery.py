@@ -9,11 +9,7 @@ Reliability choices, and why:
 - Hard and soft time limits, JSON only, capped retries (see coordination.celery.CoordinationTask).
 """
 
-import environ
-
-from .base import REDIS_URL, TIME_ZONE, VAR_DIR
-
-env = environ.Env()
+from .base import REDIS_URL, TIME_ZONE, VAR_DIR, env
 
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

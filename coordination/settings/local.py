@@ -1,7 +1,5 @@
 """Local development and the embedded demo: DEBUG on unless the environment turns it off."""
 
-import environ
-
 from .base import *
 
-DEBUG = environ.Env().bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=True)

@@ -5,7 +5,7 @@ from .base import *
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tasks run in-process unless a test sends them to the real broker on purpose (tests/coordination/test_celery_*).
+# Tasks run in-process unless a test sends them to the real broker on purpose (tests/coordination/test_celery.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Tests clear the cache between tests; on Redis that would be FLUSHDB of whatever database REDIS_URL names (maybe a
