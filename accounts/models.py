@@ -169,3 +169,31 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names.intersection(roles))
+
+
+class Notification(models.Model):
+    """An in-app message to one user, also e-mailed (see ``accounts.notifications``).
+
+    ``key`` names the event (e.g. "plan_published:12:v3"): a recipient gets one notification per key, so an event
+    processed twice (a retried job, a double click) notifies nobody twice.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("event key"), max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_event")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -33,6 +33,27 @@ def scope_filter(user: User, region_field: str = "region") -> Q:
     return Q(**{f"{region_field}__path__startswith": user.region.path})
 
 
+def region_ancestor_paths(path: str) -> list[str]:
+    """The paths of a region and its ancestors: "CN/EAST/SH/" → ["CN/", "CN/EAST/", "CN/EAST/SH/"]."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def overlap_filter(user: User, region_field: str = "region") -> Q:
+    """Rows whose ``region_field`` concerns the user: it covers the user's region (an ancestor or the region itself:
+    a plan for East reaches a rep in Shanghai) or lies inside the user's subtree (a manager's team's regions).
+    Everything for company-wide roles; nothing for users without a region.
+    """
+    if sees_whole_company(user):
+        return Q()
+    if not user.is_authenticated or user.region_id is None:
+        return Q(pk__in=[])
+    path = user.region.path
+    return Q(**{f"{region_field}__path__in": region_ancestor_paths(path)}) | Q(
+        **{f"{region_field}__path__startswith": path}
+    )
+
+
 def can_open_admin(user: User) -> bool:
     """The Django admin is for staff (administrators); no business role opens it by itself."""
     return user.is_authenticated and user.is_active and user.is_staff

@@ -140,6 +140,8 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coordination <coordination@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Where people open the app: links in e-mails are built on it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security that holds everywhere -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

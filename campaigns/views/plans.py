@@ -1,0 +1,3 @@
+"""Pages of campaigns: plans."""
+
+urlpatterns: list = []

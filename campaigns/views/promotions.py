@@ -1,0 +1,3 @@
+"""Pages of campaigns: promotions."""
+
+urlpatterns: list = []
