@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from .filters import RegionFilter
-from .models import Region, User
+from .models import Notification, Region, User
 
 
 def region_subtree(region: Region) -> QuerySet[Region]:
@@ -30,3 +30,11 @@ def user_with_profile(*, user_id: int) -> User:
         .prefetch_related(Prefetch("groups"))
         .get(pk=user_id)
     )
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def notifications_unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -22,4 +22,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("language/", views.set_language, name="set_language"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/read/", views.notification_read_all, name="notifications_read_all"),
 ]

@@ -2,12 +2,18 @@
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from coordination.pages import paginate
+
 from .forms import SignInForm
+from .notifications import notification_mark_read
+from .selectors import notifications_for
 from .services import user_set_language
 
 
@@ -64,3 +70,28 @@ def _safe_next(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if allowed else "/"
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The in-app inbox: newest first, unread marked."""
+    page, query = paginate(request, notifications_for(user=request.user))
+    return render(request, "accounts/notifications.html", {"page_obj": page, "query": query})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link, marking it read on the way (404 for someone else's notification)."""
+    notification = notifications_for(user=request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    notification_mark_read(user=request.user, notification_ids=[notification.pk])
+    target = notification.url if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None) else ""
+    return redirect(target or "accounts:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    notification_mark_read(user=request.user)
+    return redirect("accounts:notifications")

@@ -188,3 +188,10 @@ def promotions_visible_q(user: User) -> Q:
 def can_edit_promotion(user: User, promotion: Promotion) -> bool:
     """Only its author, and only while it is a draft or has been returned for changes."""
     return _active(user) and promotion.created_by_id == user.pk and promotion.status in PROMOTION_EDITABLE_STATUSES
+
+
+def can_open_plans(user: User) -> bool:
+    """Whom the plans page is for (HR reads KPIs, not plans)."""
+    return is_marketing(user) or (
+        _active(user) and user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER)
+    )

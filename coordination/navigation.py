@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import can_open_admin
+from accounts.selectors import notifications_unread_count
+from campaigns.permissions import can_open_plans
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ def _everyone(user: User) -> bool:
 # Each entry's rule is the same function the page itself checks (from the app's permissions.py).
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "home", _everyone),
+    NavEntry(_("Plans"), "campaigns:plan_list", can_open_plans),
     NavEntry(_("Administration"), "admin:index", can_open_admin),
 ]
 
@@ -43,4 +47,5 @@ def navigation(request: HttpRequest) -> dict:
             url = reverse(entry.url_name)
             current = request.path == url if url == "/" else request.path.startswith(url)
             entries.append({"label": entry.label, "url": url, "current": current})
-    return {"nav": entries}
+    # Lazy: one COUNT query, only on pages that show the bell.
+    return {"nav": entries, "unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(user=user))}

@@ -1,0 +1,1 @@
+"""DRF serializers of campaigns, one module per area."""
