@@ -330,14 +330,7 @@ def plan_acknowledgements_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(user=request.user, pk=pk)
     if plan.published_version_id is None or not can_view_acknowledgements(request.user, plan):
         raise PermissionDenied
-    board = plan_acknowledgement_board(plan=plan)
-    if not is_marketing(request.user) and request.user.region_id:
-        # A sales manager follows their own team only.
-        board = [
-            group
-            for group in board
-            if group.rows and group.rows[0].user.region.path.startswith(request.user.region.path)
-        ]
+    board = plan_acknowledgement_board(plan=plan, viewer=request.user)
     return render(
         request,
         "campaigns/plans/acknowledgements.html",

@@ -71,9 +71,7 @@ EDIT_DRAFT = {"mkt_staff": 200, "mkt_manager": 200, "gm": 403}
 @pytest.mark.parametrize("role", ROLES)
 def test_edit_matrix(api_client, people, plans, role):
     client = _client(api_client, getattr(people, role))
-    response = client.patch(
-        reverse("api:plan-detail", args=[plans["draft"].pk]), {"title": "Changed"}, format="json"
-    )
+    response = client.patch(reverse("api:plan-detail", args=[plans["draft"].pk]), {"title": "Changed"}, format="json")
     assert response.status_code == EDIT_DRAFT.get(role, 404), role
     plans["draft"].refresh_from_db()
     assert (plans["draft"].title == "Changed") == (response.status_code == 200)
@@ -134,7 +132,9 @@ def test_bad_input_is_a_400_per_field(api_client, people, regions, payload, fiel
 def test_monthly_plan_without_month_is_a_400(api_client, people, regions):
     client = _client(api_client, people.mkt_staff)
     response = client.post(
-        reverse("api:plan-list"), {"title": "x", "kind": "monthly", "year": 2026, "region": regions.east.pk}, format="json"
+        reverse("api:plan-list"),
+        {"title": "x", "kind": "monthly", "year": 2026, "region": regions.east.pk},
+        format="json",
     )
     assert response.status_code == 400
     assert "month" in response.json()
@@ -172,13 +172,20 @@ def test_acknowledge_endpoint_is_idempotent(api_client, people, plans):
 
 def test_acknowledgements_board(api_client, people, plans):
     services.plan_acknowledge(user=people.rep_sh, plan=plans["east"])
-    body = _client(api_client, people.mkt_staff).get(reverse("api:plan-acknowledgements", args=[plans["east"].pk])).json()
+    body = (
+        _client(api_client, people.mkt_staff).get(reverse("api:plan-acknowledgements", args=[plans["east"].pk])).json()
+    )
     assert [(r["region"], r["acknowledged"], r["total"]) for r in body] == [
-        ("East", 0, 1), ("Hangzhou", 0, 1), ("Shanghai", 1, 1)
+        ("East", 0, 1),
+        ("Hangzhou", 0, 1),
+        ("Shanghai", 1, 1),
     ]
-    assert _client(api_client, people.rep_sh).get(
-        reverse("api:plan-acknowledgements", args=[plans["east"].pk])
-    ).status_code == 403
+    assert (
+        _client(api_client, people.rep_sh)
+        .get(reverse("api:plan-acknowledgements", args=[plans["east"].pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_comments_thread(api_client, people, plans, django_capture_on_commit_callbacks):

@@ -34,7 +34,9 @@ def test_create_gives_the_five_sections_in_a_draft(people, regions):
 @pytest.mark.parametrize("role", ["rep_sh", "mgr_east", "director", "gm", "hr"])
 def test_only_marketing_drafts_plans(people, regions, role):
     with pytest.raises(PermissionDenied):
-        services.plan_create(user=getattr(people, role), title="x", kind=PlanKind.ANNUAL, year=2026, region=regions.east)
+        services.plan_create(
+            user=getattr(people, role), title="x", kind=PlanKind.ANNUAL, year=2026, region=regions.east
+        )
     assert not MarketingPlan.objects.exists()
 
 
@@ -99,7 +101,9 @@ def test_only_marketing_managers_publish(people, regions, django_capture_on_comm
     assert not PlanVersion.objects.exists()
 
 
-def test_publish_freezes_a_version_and_notifies_sales_in_scope_only(people, regions, django_capture_on_commit_callbacks):
+def test_publish_freezes_a_version_and_notifies_sales_in_scope_only(
+    people, regions, django_capture_on_commit_callbacks
+):
     plan = draft_plan(people, regions.east)
     services.plan_submit(user=people.mkt_staff, plan=plan)
     mail.outbox.clear()
@@ -191,8 +195,10 @@ def test_board_and_counts_show_who_has_not_read(people, regions):
     plan = published_plan(people, regions.east)
     services.plan_acknowledge(user=people.rep_sh, plan=plan)
     board = plan_acknowledgement_board(plan=plan, viewer=people.mkt_staff)
-    summary = {group.region_name: [(row.user.username, row.acknowledged_at is not None) for row in group.rows]
-               for group in board}
+    summary = {
+        group.region_name: [(row.user.username, row.acknowledged_at is not None) for row in group.rows]
+        for group in board
+    }
     assert summary == {"East": [("mgr.east", False)], "Shanghai": [("rep.sh", True)], "Hangzhou": [("rep.hz", False)]}
     assert plan_acknowledgement_counts(plan=plan) == {"total": 3, "acknowledged": 1}
     assert set(plan_audience(plan=plan).values_list("username", flat=True)) == {"rep.sh", "rep.hz", "mgr.east"}
@@ -240,13 +246,20 @@ def test_briefing_invites_and_records_attendance(people, regions):
     plan = published_plan(people, regions.east)
     starts = timezone.now() + datetime.timedelta(days=2)
     briefing = services.briefing_create(
-        user=people.mkt_staff, plan=plan, title="Explaining the plan", starts_at=starts, location="Room 3",
+        user=people.mkt_staff,
+        plan=plan,
+        title="Explaining the plan",
+        starts_at=starts,
+        location="Room 3",
         invitees=[people.rep_sh, people.rep_hz],
     )
     assert Notification.objects.filter(kind="briefing_invitation").count() == 2
-    assert services.briefing_record_attendance(
-        user=people.mkt_staff, briefing=briefing, attended_user_ids={people.rep_sh.pk}
-    ) == 1
+    assert (
+        services.briefing_record_attendance(
+            user=people.mkt_staff, briefing=briefing, attended_user_ids={people.rep_sh.pk}
+        )
+        == 1
+    )
     assert dict(briefing.attendance.values_list("user__username", "attended")) == {"rep.sh": True, "rep.hz": False}
     with pytest.raises(ValidationError):
         services.briefing_record_attendance(
