@@ -177,7 +177,8 @@ def test_reader_shows_what_changed_since_the_version_the_rep_read(client, people
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert 'data-testid="plan-changes"' in page
     assert "Raised the share goal" in page
-    assert "<ins>Share to 25%</ins>" in page or "<ins>" in page
+    assert "<ins>" in page
+    assert "<del>" in page
     assert 'data-testid="acknowledge"' in page  # the new version needs a new acknowledgement
     versions = client.get(f"/plans/{plan.pk}/versions/?v=2").content.decode()
     assert 'data-testid="version-changes"' in versions
@@ -188,7 +189,8 @@ def test_briefing_pages(client, people, regions):
     client.force_login(people.mkt_staff)
     form = client.get(f"/plans/{plan.pk}/briefings/new/")
     invitable = {str(u) for u in form.context["form"].fields["invitees"].queryset}
-    assert "rep.bj" not in invitable and "rep.sh" in invitable
+    assert "rep.bj" not in invitable
+    assert "rep.sh" in invitable
     starts = (timezone.localtime() + timezone.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         f"/plans/{plan.pk}/briefings/new/",
