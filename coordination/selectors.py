@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from campaigns.selectors.plans import plans_awaiting_publication, plans_drafted_by, plans_to_read
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,42 @@ _ROLE_PROMISES = {
 }
 
 
+_HOME_LIMIT = 10  # each section shows the first few; its page lists them all
+
+
 def home_sections(*, user: User) -> list[HomeSection]:
-    """What needs ``user`` today, section by section. Later capabilities add their sections here."""
-    return []
+    """What needs ``user`` today, section by section (empty sections are left out). Later capabilities add theirs.
+
+    One query per section, whatever the number of items.
+    """
+    sections = [
+        HomeSection(
+            _("Plans to read"),
+            [
+                HomeItem(
+                    plan.title,
+                    _("%(period)s · version %(n)s") % {"period": plan.period_label, "n": plan.published_version.number},
+                    reverse("campaigns:plan_detail", args=[plan.pk]),
+                )
+                for plan in plans_to_read(user=user)[:_HOME_LIMIT]
+            ],
+        ),
+        HomeSection(
+            _("Plans waiting for you to publish"),
+            [
+                HomeItem(plan.title, plan.owner.display_name, reverse("campaigns:plan_preview", args=[plan.pk]))
+                for plan in plans_awaiting_publication(user=user)[:_HOME_LIMIT]
+            ],
+        ),
+        HomeSection(
+            _("Plans you are drafting"),
+            [
+                HomeItem(plan.title, plan.period_label, reverse("campaigns:plan_edit", args=[plan.pk]))
+                for plan in plans_drafted_by(user=user)[:_HOME_LIMIT]
+            ],
+        ),
+    ]
+    return [section for section in sections if section.items]
 
 
 def home_promises(*, user: User) -> list[str]:

@@ -22,10 +22,11 @@ from ..models import (
     PlanAcknowledgement,
     PlanComment,
     PlanSection,
+    PlanStatus,
     PlanVersion,
     SectionKind,
 )
-from ..permissions import SALES_FIELD_ROLES, plans_visible_q
+from ..permissions import SALES_FIELD_ROLES, can_publish_plans, is_field_sales, plans_visible_q
 
 
 def plan_list(*, user: User, filters: dict | None = None) -> QuerySet[MarketingPlan]:
@@ -273,3 +274,27 @@ def plan_version_changes(*, old: dict, new: dict) -> list[FieldChange]:
                     )
                 )
     return changes
+
+
+def plans_to_read(*, user: User) -> QuerySet[MarketingPlan]:
+    """Published plans for the user's region whose current version they have not acknowledged yet."""
+    if not is_field_sales(user):
+        return MarketingPlan.objects.none()
+    return (
+        plan_list(user=user)
+        .exclude(status=PlanStatus.ARCHIVED)
+        .filter(published_version__isnull=False, acknowledged=False)
+        .order_by("-published_version__published_at")
+    )
+
+
+def plans_awaiting_publication(*, user: User) -> QuerySet[MarketingPlan]:
+    """Plans in review, for the marketing managers who publish them."""
+    if not can_publish_plans(user):
+        return MarketingPlan.objects.none()
+    return MarketingPlan.objects.filter(status=PlanStatus.IN_REVIEW).select_related("owner").order_by("updated_at")
+
+
+def plans_drafted_by(*, user: User) -> QuerySet[MarketingPlan]:
+    """The user's own plans still being drafted."""
+    return MarketingPlan.objects.filter(owner_id=user.pk, status=PlanStatus.DRAFT).order_by("-updated_at")

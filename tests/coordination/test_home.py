@@ -1,7 +1,9 @@
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
-from tests.factories import UserFactory
+from campaigns.models import PlanAcknowledgement, PlanStatus, PlanVersion
+from tests.factories import MarketingPlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +52,38 @@ def test_navigation_shows_only_what_the_role_may_use(client, user_kwargs, sees_a
 def test_home_query_count_is_constant(client, regions, django_assert_max_num_queries):
     manager = UserFactory(role=Role.SALES_MANAGER, region=regions.east)
     rep = UserFactory(role=Role.SALES_REP, region=regions.sh, manager=manager)
+    marketing = UserFactory(role=Role.MARKETING_MANAGER, region=regions.cn)
     client.force_login(rep)
 
-    # session, user, profile (+ groups)
-    with django_assert_max_num_queries(4):
-        assert client.get("/").status_code == 200
+    def publish(count):
+        for plan in MarketingPlanFactory.create_batch(count, region=regions.east, status=PlanStatus.PUBLISHED):
+            plan.published_version = PlanVersion.objects.create(
+                plan=plan, number=1, content={}, published_at=timezone.now(), published_by=marketing
+            )
+            plan.save(update_fields=["published_version"])
+
+    publish(5)
+    # session, user, profile (+ groups), the navigation's roles, the bell, one query per home section
+    with django_assert_max_num_queries(10) as small:
+        assert len(client.get("/").context["sections"][0].items) == 5
+    publish(195)
+    with django_assert_max_num_queries(10) as large:
+        assert len(client.get("/").context["sections"][0].items) == 10
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_rep_is_asked_to_read_new_plans_until_acknowledged(client, regions):
+    rep = UserFactory(role=Role.SALES_REP, region=regions.sh)
+    marketing = UserFactory(role=Role.MARKETING_MANAGER, region=regions.cn)
+    plan = MarketingPlanFactory(region=regions.east, status=PlanStatus.PUBLISHED, title="East plan")
+    plan.published_version = PlanVersion.objects.create(
+        plan=plan, number=1, content={}, published_at=timezone.now(), published_by=marketing
+    )
+    plan.save(update_fields=["published_version"])
+    client.force_login(rep)
+    assert "East plan" in client.get("/").content.decode()
+    PlanAcknowledgement.objects.create(version=plan.published_version, user=rep, acknowledged_at=timezone.now())
+    assert "East plan" not in client.get("/").content.decode()
 
 
 def test_unknown_page_is_a_friendly_404(client):
