@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Region, User
+from .models import Department, Notification, Region, User
 from .services import region_save
 
 
@@ -60,3 +60,15 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("name"))
     def display_name(self, obj: User) -> str:
         return obj.display_name
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username", "key"]
+    readonly_fields = ["recipient", "kind", "key", "title", "body", "url", "created_at", "read_at", "emailed_at"]
+
+    def has_add_permission(self, request):
+        return False
