@@ -66,7 +66,10 @@ class BrandFilter(django_filters.FilterSet):
 
 class PromotionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
-        choices=PromotionStatus.choices, label=_("Status"), help_text=_("One or more statuses.")
+        choices=PromotionStatus.choices,
+        distinct=False,  # a plain column: no join to deduplicate
+        label=_("Status"),
+        help_text=_("One or more statuses."),
     )
     origin = django_filters.ChoiceFilter(
         choices=PromotionOrigin.choices, label=_("Origin"), help_text=_("marketing (proposal) or sales (request)")
@@ -74,12 +77,17 @@ class PromotionFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=PromotionType.choices, label=_("Type"))
     region = django_filters.ModelChoiceFilter(
         queryset=Region.objects.order_by("path"),
+        field_name="regions",  # documents the parameter as a region id in the schema
         method="filter_region",
         label=_("Region"),
         help_text=_("Promotions touching this region (id): run in it, in a region above it, or in a region below it."),
     )
     product = django_filters.ModelChoiceFilter(
-        queryset=Product.objects.all(), method="filter_product", label=_("Product"), help_text=_("Product id.")
+        queryset=Product.objects.all(),
+        field_name="products",  # documents the parameter as a product id in the schema
+        method="filter_product",
+        label=_("Product"),
+        help_text=_("Product id."),
     )
     owner = django_filters.ModelChoiceFilter(
         queryset=User.objects.all(), label=_("Owner"), help_text=_("The owner's user id (项目负责人).")

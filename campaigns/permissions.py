@@ -195,3 +195,11 @@ def can_open_plans(user: User) -> bool:
     return is_marketing(user) or (
         _active(user) and user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER)
     )
+
+
+def can_open_targets(user: User) -> bool:
+    """Everyone who reads some targets: marketing, sales, management and HR (figures, not drafts)."""
+    return is_marketing(user) or (
+        _active(user)
+        and user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER, Role.HR)
+    )

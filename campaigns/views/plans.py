@@ -55,6 +55,11 @@ from ..selectors.plans import (
 from ..services import plans as services
 
 
+def _targets_url(plan) -> str:
+    """The targets grid at the plan's year and region (the plan's fourth section is its targets)."""
+    return f"{reverse('campaigns:target_grid')}?year={plan.year}&region={plan.region_id}"
+
+
 def _apply_errors(error: ValidationError, form) -> None:
     """Put a service's ValidationError on the form: per field where the form has it, otherwise on top."""
     if hasattr(error, "error_dict"):
@@ -194,6 +199,7 @@ def plan_preview_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "content": plan_snapshot(plan=plan),
+            "targets_url": _targets_url(plan),
             "can_edit": can_edit_plan(request.user, plan),
             "actions": services.plan_allowed_actions(user=request.user, plan=plan),
             "publish_form": PublishForm(),
@@ -222,6 +228,7 @@ def plan_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "version": version,
         "content": version.content if version else None,
+        "targets_url": _targets_url(plan),
         "changes": changes,
         "changes_since": changes_since,
         "acknowledged": acknowledged_version is not None and acknowledged_version.pk == plan.published_version_id,
