@@ -203,3 +203,8 @@ def can_open_targets(user: User) -> bool:
         _active(user)
         and user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER, Role.HR)
     )
+
+
+def can_open_promotions(user: User) -> bool:
+    """Marketing, sales and management work with promotions; HR does not."""
+    return can_open_plans(user)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import can_open_admin
 from accounts.selectors import notifications_unread_count
-from campaigns.permissions import can_open_plans, can_open_targets
+from campaigns.permissions import can_open_plans, can_open_promotions, can_open_targets
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ def _everyone(user: User) -> bool:
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "home", _everyone),
     NavEntry(_("Plans"), "campaigns:plan_list", can_open_plans),
+    NavEntry(_("Promotions"), "campaigns:promotion_list", can_open_promotions),
     NavEntry(_("Targets"), "campaigns:target_grid", can_open_targets),
     NavEntry(_("Administration"), "admin:index", can_open_admin),
 ]

@@ -15,7 +15,10 @@ ANNUAL_SECTIONS = {
     "sales_promotion": {
         "goals": "饮料品类全年销量同比增长 15%，重点 SKU 清源绿茶 500ml 铺货率达到 90%。",
         "rationale": "去年华东区绿茶份额被竞品蚕食 3 个点，主要原因是终端铺货不足和促销节奏落后。",
-        "body": "# 节奏\n- 一季度：春节礼盒 + 买赠\n- 二、三季度：夏季冰柜陈列 + 特价\n- 四季度：年终堆头\n\n**终端限价**：绿茶 500ml 不低于 3.2 元。",
+        "body": (
+            "# 节奏\n- 一季度：春节礼盒 + 买赠\n- 二、三季度：夏季冰柜陈列 + 特价\n- 四季度：年终堆头\n\n"
+            "**终端限价**：绿茶 500ml 不低于 3.2 元。"
+        ),
     },
     "activity_schedule": {
         "goals": "每季度至少一次大型路演，每月重点卖场试饮不少于 8 场。",
@@ -25,7 +28,10 @@ ANNUAL_SECTIONS = {
     "advertising_pop": {
         "goals": "重点门店 POP 覆盖率 95%，礼品发放全部登记到店。",
         "rationale": "POP 是终端唯一能持续传递卖点的物料；礼品去年出现串货，需要登记追踪。",
-        "body": "- 海报、价格牌随新品同步下发\n- **DM 单**：每月一期，各城市按门店数分配\n- 赠品（环保袋）每店每月上限 50 个",
+        "body": (
+            "- 海报、价格牌随新品同步下发\n- **DM 单**：每月一期，各城市按门店数分配\n"
+            "- 赠品（环保袋）每店每月上限 50 个"
+        ),
     },
     "sales_targets": {
         "goals": "华东全年销售额 1,200 万元，其中上海 700 万、杭州 500 万。",
@@ -69,8 +75,8 @@ MONTHLY_SECTIONS = {
 
 
 @transaction.atomic
-def seed_plans() -> dict[str, MarketingPlan]:
-    """Create the three demo plans if missing; return them by key (annual, monthly, draft)."""
+def seed_plans() -> tuple[dict[str, MarketingPlan], int]:
+    """Create the three demo plans if missing; return them by key (annual, monthly, draft) and how many were new."""
     today = timezone.localdate()
     author = User.objects.get(username="mkt.li")
     manager = User.objects.get(username="mkt.wang")
@@ -87,6 +93,7 @@ def seed_plans() -> dict[str, MarketingPlan]:
         "draft": (f"{today.year} 年华东新品上市计划（草稿）", PlanKind.QUARTERLY, None, {}, False),
     }
     plans = {}
+    created = 0
     for key, (title, kind, month, sections, publish) in specs.items():
         plan = MarketingPlan.objects.filter(title=title).first()
         if plan is None:
@@ -104,5 +111,6 @@ def seed_plans() -> dict[str, MarketingPlan]:
             if publish:
                 plan_submit(user=author, plan=plan)
                 plan_publish(user=manager, plan=plan)
+            created += 1
         plans[key] = plan
-    return plans
+    return plans, created

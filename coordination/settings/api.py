@@ -38,4 +38,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI would otherwise ask validator.swagger.io to check the schema: no outside requests.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+    # Several models have a "kind"/"status" choice: give each enum its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "accounts.models.Region.Kind",
+        "BrandKindEnum": "campaigns.models.Brand.Kind",
+        "PlanKindEnum": "campaigns.models.PlanKind",
+        "PlanStatusEnum": "campaigns.models.PlanStatus",
+        "PromotionStatusEnum": "campaigns.models.PromotionStatus",
+    },
 }
