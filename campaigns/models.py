@@ -517,7 +517,7 @@ class Promotion(models.Model):
     budget = models.DecimalField(
         _("budget (CNY)"), max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
-    expected_effect = models.TextField(_("expected effect"), help_text=_("E.g. +20% units in the covered outlets."))
+    expected_effect = models.TextField(_("expected effect"), help_text=_("E.g. 20% more units in the covered outlets."))
     expected_uplift_pct = models.DecimalField(
         _("expected uplift (%)"),
         max_digits=6,

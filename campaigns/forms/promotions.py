@@ -81,7 +81,7 @@ class PromotionForm(forms.Form):
     expected_effect = forms.CharField(
         label=_("Expected effect"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("E.g. +20% units in the covered outlets."),
+        help_text=_("E.g. 20% more units in the covered outlets."),
     )
     expected_uplift_pct = forms.DecimalField(
         label=_("Expected uplift (%)"),

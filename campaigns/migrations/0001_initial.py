@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
                 ('price_floor', models.DecimalField(blank=True, decimal_places=2, help_text='Lowest shelf price allowed during the promotion.', max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='price floor (CNY)')),
                 ('price_ceiling', models.DecimalField(blank=True, decimal_places=2, help_text='Highest shelf price allowed during the promotion.', max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='price ceiling (CNY)')),
                 ('budget', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)], verbose_name='budget (CNY)')),
-                ('expected_effect', models.TextField(help_text='E.g. +20% units in the covered outlets.', verbose_name='expected effect')),
+                ('expected_effect', models.TextField(help_text='E.g. 20% more units in the covered outlets.', verbose_name='expected effect')),
                 ('expected_uplift_pct', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(-100), django.core.validators.MaxValueValidator(1000)], verbose_name='expected uplift (%)')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last saved')),

@@ -5,6 +5,7 @@ cannot see it (page or API), and the acknowledgement board shows who has not rea
 import re
 
 import pytest
+from django.db import connections
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts_demo
 from accounts.models import Region
@@ -33,6 +34,15 @@ def desktop(browser, live_server):
 
 
 def test_plan_is_drafted_published_read_and_acknowledged(desktop, phone_zh, live_server):
+    try:
+        _journey(desktop, phone_zh, live_server)
+    finally:
+        # ORM queries made while Playwright's loop runs use that context's connections: close them here, or the
+        # test database cannot be dropped at the end of the session ("being accessed by other users").
+        connections.close_all()
+
+
+def _journey(desktop, phone_zh, live_server):
     seed_accounts_demo()
 
     # 1. mkt.li drafts the plan in the browser; the editor autosaves; the preview shows it as sales will read it.
