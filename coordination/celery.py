@@ -66,6 +66,6 @@ def _ensure_filesystem_broker_folders(sender, **kwargs):
     """The embedded filesystem transport needs its folders before the first message is written."""
     if str(sender.conf.broker_url).startswith("filesystem"):
         options = sender.conf.broker_transport_options or {}
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
