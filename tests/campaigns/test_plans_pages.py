@@ -284,3 +284,14 @@ def test_sections_render_in_reading_order(client, people, regions):
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     positions = [page.index(f'id="section-{kind}"') for kind in SectionKind.values]
     assert positions == sorted(positions)
+
+
+def test_forbidden_action_gets_a_friendly_page_in_the_users_language(client, people, regions):
+    plan = published_plan(people, regions.east)
+    client.force_login(people.rep_sh)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    response = client.get(f"/plans/{plan.pk}/edit/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'data-testid="forbidden"' in page
+    assert "不允许" in page
