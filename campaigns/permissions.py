@@ -7,6 +7,7 @@ is a 403, because the user already knows the object exists.
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import overlap_filter, region_in_scope
@@ -23,6 +24,7 @@ from .models import (
 )
 
 SALES_FIELD_ROLES = (Role.SALES_REP, Role.SALES_MANAGER)
+NOT_FOR_YOUR_ROLE = _("This part of Coordination is not used by your role.")
 
 
 def _active(user: User) -> bool:

@@ -78,6 +78,7 @@ class PlanViewSet(
     viewsets.GenericViewSet,
 ):
     filterset_class = PlanFilter
+    lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -243,7 +244,7 @@ class PlanViewSet(
     def acknowledgements(self, request, pk=None):
         plan = self.get_object()
         if plan.published_version_id is None or not can_view_acknowledgements(request.user, plan):
-            raise PermissionDenied(_("Not available for this plan."))
+            raise PermissionDenied(_("Only marketing and sales managers follow who has read a published plan."))
         board = plan_acknowledgement_board(plan=plan, viewer=request.user)
         return Response(AckRegionSerializer(board, many=True).data)
 

@@ -60,6 +60,7 @@ class TargetViewSet(
 ):
     serializer_class = TargetSerializer
     permission_classes = [CanEditTargetsOrReadOnly]
+    lookup_value_regex = "[0-9]+"  # anything else is a 404 from the router, never an int() error
     # The FilterSet backend applies campaigns.filters.SalesTargetFilter (and documents it); pages use the selector.
     filterset_class = SalesTargetFilter
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
 from accounts.permissions import sees_whole_company
@@ -56,7 +57,7 @@ def promotion_get_for_user(*, user: User, pk: int, for_update: bool = False) -> 
     try:
         return queryset.get(pk=pk)
     except Promotion.DoesNotExist:
-        raise Http404("No such promotion.") from None
+        raise Http404(_("No such promotion.")) from None
 
 
 def promotion_attachment_get_for_user(*, user: User, pk: int, attachment_id: int) -> PromotionAttachment:
@@ -66,7 +67,7 @@ def promotion_attachment_get_for_user(*, user: User, pk: int, attachment_id: int
     try:
         return PromotionAttachment.objects.select_related("promotion").get(pk=attachment_id, promotion__in=promotion)
     except PromotionAttachment.DoesNotExist:
-        raise Http404("No such attachment.") from None
+        raise Http404(_("No such attachment.")) from None
 
 
 # --- calendar ----------------------------------------------------------------------------------------------------

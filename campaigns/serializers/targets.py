@@ -1,5 +1,7 @@
 """Serializers of /api/v1/targets/: one output shape, one input shape per write operation."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -83,8 +85,8 @@ class TargetCreateSerializer(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(
         queryset=Product.objects.all(), allow_null=True, default=None, help_text=_("Product id, or null.")
     )
-    units = serializers.IntegerField(min_value=0)
-    revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    units = serializers.IntegerField(min_value=0, default=0)
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=Decimal("0.00"))
     plan = serializers.PrimaryKeyRelatedField(
         queryset=MarketingPlan.objects.select_related("region"), allow_null=True, default=None
     )

@@ -26,6 +26,7 @@ from ..forms.plans import (
 )
 from ..models import PlanComment, PlanVersion
 from ..permissions import (
+    NOT_FOR_YOUR_ROLE,
     can_acknowledge_plan,
     can_comment_on_plan,
     can_draft_plans,
@@ -72,7 +73,7 @@ def _apply_errors(error: ValidationError, form) -> None:
 @login_required
 def plan_list_page(request: HttpRequest) -> HttpResponse:
     if not can_open_plans(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(NOT_FOR_YOUR_ROLE)
     filterset = PlanFilter(request.GET or None)
     try:
         plans = plan_list(user=request.user, filters=request.GET)

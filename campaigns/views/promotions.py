@@ -23,7 +23,7 @@ from accounts.models import Region
 from ..filters import PromotionFilter
 from ..forms.promotions import PromotionAttachmentForm, PromotionForm
 from ..models import Product, Promotion, PromotionOrigin, PromotionStatus, PromotionType
-from ..permissions import can_draft_promotion, can_edit_promotion
+from ..permissions import NOT_FOR_YOUR_ROLE, can_draft_promotion, can_edit_promotion, can_open_promotions
 from ..selectors.promotions import (
     promotion_attachment_get_for_user,
     promotion_calendar,
@@ -51,6 +51,8 @@ CALENDAR_STATUSES = [
 @login_required
 @require_safe
 def promotion_list_view(request: HttpRequest) -> HttpResponse:
+    if not can_open_promotions(request.user):
+        raise PermissionDenied(NOT_FOR_YOUR_ROLE)
     filterset = PromotionFilter(request.GET, queryset=Promotion.objects.none())
     if filterset.is_valid():
         promotions = promotion_list(user=request.user, filters=request.GET)
@@ -186,6 +188,8 @@ def _parse_weeks(value: str | None) -> int:
 @login_required
 @require_safe
 def promotion_calendar_view(request: HttpRequest) -> HttpResponse:
+    if not can_open_promotions(request.user):
+        raise PermissionDenied(NOT_FOR_YOUR_ROLE)
     today = timezone.localdate()
     start = _parse_start(request.GET.get("start"), today)
     weeks = _parse_weeks(request.GET.get("weeks"))

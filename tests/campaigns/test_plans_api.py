@@ -238,3 +238,29 @@ def test_list_queries_do_not_grow(api_client, people, regions, django_assert_max
     with django_assert_max_num_queries(8) as large:
         assert len(client().get(reverse("api:plan-list")).json()["results"]) == 50
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/plans/abc/", "/api/v1/targets/abc/", "/api/v1/promotions/abc/"])
+def test_non_numeric_ids_are_404_not_500(api_client, people, url):
+    client = _client(api_client, people.mkt_staff)
+    assert client.get(url).status_code == 404
+    assert client.patch(url, {"units": 1}, format="json").status_code == 404
+
+
+def test_hr_is_told_plans_and_promotions_are_not_for_their_role(client, people):
+    client.force_login(people.hr)
+    for url in ("/plans/", "/promotions/", "/promotions/calendar/"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "not used by your role" in response.content.decode()
+
+
+def test_a_units_only_target_can_be_created(api_client, people, regions):
+    client = _client(api_client, people.mkt_staff)
+    response = client.post(
+        "/api/v1/targets/",
+        {"year": 2026, "quarter": 0, "month": 0, "region": regions.east.pk, "units": 500},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["units"], response.json()["revenue"]) == (500, "0.00")
