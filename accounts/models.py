@@ -14,6 +14,14 @@ from .roles import Role
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def localized_name(name: str, name_en: str) -> str:
+    """A name kept in Chinese with an optional English one, in the active language (Chinese unless the page is
+    English and an English name exists). Master data of every app displays its names through this."""
+    if name_en and (get_language() or "en").startswith("en"):
+        return name_en
+    return name
+
+
 class Department(models.Model):
     class Code(models.TextChoices):
         MARKETING = "marketing", _("Marketing")
@@ -85,10 +93,7 @@ class Region(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the active language (Chinese unless the page is English and an English name exists)."""
-        if self.name_en and (get_language() or "en").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized_name(self.name, self.name_en)
 
     @property
     def depth(self) -> int:

@@ -54,6 +54,16 @@ def overlap_filter(user: User, region_field: str = "region") -> Q:
     )
 
 
+def region_overlaps(user: User, region: Region) -> bool:
+    """``overlap_filter`` for one region in Python (for a row that may not exist yet)."""
+    if sees_whole_company(user):
+        return True
+    if not user.is_authenticated or user.region_id is None:
+        return False
+    path = user.region.path
+    return region.path.startswith(path) or region.path in region_ancestor_paths(path)
+
+
 def can_open_admin(user: User) -> bool:
     """The Django admin is for staff (administrators); no business role opens it by itself."""
     return user.is_authenticated and user.is_active and user.is_staff

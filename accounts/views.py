@@ -75,8 +75,8 @@ def _safe_next(request: HttpRequest) -> str:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The in-app inbox: newest first, unread marked."""
-    page, query = paginate(request, notifications_for(user=request.user))
-    return render(request, "accounts/notifications.html", {"page_obj": page, "query": query})
+    page = paginate(request, notifications_for(user=request.user))
+    return render(request, "accounts/notifications.html", {"page_obj": page})
 
 
 @login_required

@@ -12,10 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region
+from accounts.models import Region, localized_name
 
 
 class _Bilingual(models.Model):
@@ -32,9 +31,7 @@ class _Bilingual(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "en").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized_name(self.name, self.name_en)
 
 
 _CODE = RegexValidator(r"^[A-Z0-9_-]+$", _("Use capital letters, digits, '-' and '_' only."))

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.permissions import overlap_filter, region_in_scope
+from accounts.permissions import overlap_filter, region_in_scope, region_overlaps
 from accounts.roles import MARKETING_ROLES, Role
 
 from .models import (
@@ -75,10 +75,6 @@ def plans_visible_q(user: User) -> Q:
     return Q(pk__in=[])
 
 
-def can_view_plan(user: User, plan: MarketingPlan) -> bool:
-    return MarketingPlan.objects.filter(plans_visible_q(user), pk=plan.pk).exists()
-
-
 def sees_plan_drafts(user: User) -> bool:
     """Who reads a plan's working copy (and not only its published version)."""
     return is_marketing(user) or (_active(user) and user.has_role(Role.GENERAL_MANAGER))
@@ -133,6 +129,20 @@ def targets_visible_q(user: User) -> Q:
     if user.has_role(Role.SALES_REP):
         return Q(rep=user) | (Q(rep__isnull=True) & overlap_filter(user))
     return Q(pk__in=[])
+
+
+def can_view_target_cell(user: User, *, region, rep: User | None) -> bool:
+    """``targets_visible_q`` for a cell that may not exist yet (the grid decides its rows before any figure is
+    entered). A test keeps the two in step."""
+    if not _active(user):
+        return False
+    if user.is_superuser or user.has_role(*MARKETING_ROLES, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER, Role.HR):
+        return True
+    if user.has_role(Role.SALES_MANAGER):
+        return region_overlaps(user, region)
+    if user.has_role(Role.SALES_REP):
+        return (rep is not None and rep.pk == user.pk) or (rep is None and region_overlaps(user, region))
+    return False
 
 
 def can_edit_targets(user: User) -> bool:

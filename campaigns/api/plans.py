@@ -195,13 +195,10 @@ class PlanViewSet(
         version = None
         if serializer.validated_data.get("version"):
             version = plan_version_get(plan=plan, number=serializer.validated_data["version"])
-        before = (
-            plan.published_version_id and plan.published_version.acknowledgements.filter(user=request.user).exists()
-        )
-        acknowledgement = services.plan_acknowledge(user=request.user, plan=plan, version=version)
+        acknowledgement, created = services.plan_acknowledge(user=request.user, plan=plan, version=version)
         return Response(
             AcknowledgementSerializer(acknowledgement).data,
-            status=status.HTTP_200_OK if before else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     @extend_schema(

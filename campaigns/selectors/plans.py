@@ -50,13 +50,11 @@ def plan_list(*, user: User, filters: dict | None = None) -> QuerySet[MarketingP
     return filterset.qs
 
 
-def plan_for_user(*, user: User, pk: int, for_update: bool = False) -> MarketingPlan:
+def plan_for_user(*, user: User, pk: int) -> MarketingPlan:
     """The plan ``pk`` if ``user`` may see it, else 404 — the same answer whether it exists or not."""
     queryset = MarketingPlan.objects.filter(plans_visible_q(user)).select_related(
         "region", "owner", "published_version"
     )
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",))
     plan = queryset.filter(pk=pk).first()
     if plan is None:
         raise Http404(_("No such plan."))

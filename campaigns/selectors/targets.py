@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Region, User
 from accounts.permissions import region_ancestor_paths, sees_whole_company
-from accounts.roles import MARKETING_ROLES, Role
+from accounts.roles import Role
 
 from ..filters import SalesTargetFilter
 from ..models import Product, ProductCategory, SalesTarget
-from ..permissions import can_edit_target_cell, targets_visible_q
+from ..permissions import can_edit_target_cell, can_view_target_cell, targets_visible_q
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -55,23 +55,6 @@ def target_get(*, user: User, target_id: int, lock: bool = False) -> SalesTarget
 
 
 # --- who sees which cells ----------------------------------------------------------------------------------------
-
-
-def target_cell_visible(user: User, *, region: Region, rep: User | None) -> bool:
-    """Would a target of ``region`` / ``rep`` be visible to ``user``? The same rule as ``targets_visible_q``, asked
-    for a cell that may not exist yet (the grid decides which rows to show before any figure is entered).
-    A test keeps the two in step."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser or user.has_role(*MARKETING_ROLES, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER, Role.HR):
-        return True
-    if not user.has_role(Role.SALES_MANAGER, Role.SALES_REP) or user.region_id is None:
-        return False
-    path = user.region.path
-    region_concerns = region.path in region_ancestor_paths(path) or region.path.startswith(path)
-    if user.has_role(Role.SALES_MANAGER):
-        return region_concerns
-    return (rep is not None and rep.pk == user.pk) or (rep is None and region_concerns)
 
 
 def _org_check_path(user: User) -> str | None:
@@ -371,7 +354,7 @@ def target_grid(*, user: User, year: int, region: Region, scope=None, view: str 
     else:
         children_kind = CheckKind.REPS
         rows += [GridRow(f"u{rep.pk}", rep.display_name, region, rep, False) for rep in _grid_reps(region)]
-    rows = [row for row in rows if target_cell_visible(user, region=row.region, rep=row.rep)]
+    rows = [row for row in rows if can_view_target_cell(user, region=row.region, rep=row.rep)]
     for row in rows:
         row.editable = can_edit_target_cell(user, region=row.region, rep=row.rep)
 

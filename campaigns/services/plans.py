@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -281,8 +281,12 @@ def plan_archive(*, user: User, plan: MarketingPlan) -> MarketingPlan:
     return _plan_transition(user=user, plan=_locked(plan), action="archive")
 
 
-def plan_acknowledge(*, user: User, plan: MarketingPlan, version: PlanVersion | None = None) -> PlanAcknowledgement:
-    """Record that ``user`` read ``version`` (default: the published one). Acknowledging twice changes nothing."""
+def plan_acknowledge(
+    *, user: User, plan: MarketingPlan, version: PlanVersion | None = None
+) -> tuple[PlanAcknowledgement, bool]:
+    """Record that ``user`` read ``version`` (default: the published one); return it and whether it is new.
+    Acknowledging twice changes nothing — also concurrently: get_or_create falls back to reading the row that the
+    unique constraint let the other request insert."""
     if not can_acknowledge_plan(user, plan):
         raise PermissionDenied(_("Only sales people in the plan's region acknowledge it."))
     version = version or plan.published_version
@@ -295,14 +299,9 @@ def plan_acknowledge(*, user: User, plan: MarketingPlan, version: PlanVersion | 
                 % {"n": version.number}
             }
         )
-    try:
-        with transaction.atomic():
-            acknowledgement, _created = PlanAcknowledgement.objects.get_or_create(
-                version=version, user=user, defaults={"acknowledged_at": timezone.now()}
-            )
-    except IntegrityError:  # a concurrent request inserted it between our read and our insert
-        acknowledgement = PlanAcknowledgement.objects.get(version=version, user=user)
-    return acknowledgement
+    return PlanAcknowledgement.objects.get_or_create(
+        version=version, user=user, defaults={"acknowledged_at": timezone.now()}
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from accounts.models import localized_name
+
 from ..formatting import render_formatted
 
 register = template.Library()
@@ -26,10 +28,6 @@ def section_label(kind: str) -> str:
 @register.filter(name="bilingual")
 def bilingual(value: dict) -> str:
     """A stored {"name", "name_en"} in the page's language (Chinese unless the page is English)."""
-    from django.utils.translation import get_language
-
     if not isinstance(value, dict):
         return ""
-    if value.get("name_en") and (get_language() or "en").startswith("en"):
-        return value["name_en"]
-    return value.get("name", "")
+    return localized_name(value.get("name", ""), value.get("name_en", ""))

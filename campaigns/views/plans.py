@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coordination.pages import paginate
+from coordination.pages import form_add_service_errors, paginate
 
 from ..filters import PlanFilter
 from ..forms.plans import (
@@ -61,15 +61,6 @@ def _targets_url(plan) -> str:
     return f"{reverse('campaigns:target_grid')}?year={plan.year}&region={plan.region_id}"
 
 
-def _apply_errors(error: ValidationError, form) -> None:
-    """Put a service's ValidationError on the form: per field where the form has it, otherwise on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def plan_list_page(request: HttpRequest) -> HttpResponse:
     if not can_open_plans(request.user):
@@ -80,13 +71,12 @@ def plan_list_page(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         plans = plan_list(user=request.user)
         messages.error(request, _("Some filters were not valid and were ignored."))
-    page, query = paginate(request, plans)
+    page = paginate(request, plans)
     return render(
         request,
         "campaigns/plans/list.html",
         {
             "page_obj": page,
-            "query": query,
             "filter_form": filterset.form,
             "can_create": can_draft_plans(request.user),
             "is_sales_reader": not sees_plan_drafts(request.user),
@@ -104,7 +94,7 @@ def plan_create_page(request: HttpRequest) -> HttpResponse:
         try:
             plan = services.plan_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(error, form)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Draft created. Fill in the five sections; your work is saved as you type."))
             return redirect("campaigns:plan_edit", pk=plan.pk)
@@ -132,7 +122,7 @@ def _save_editor(request: HttpRequest, plan):
             sections={section.kind: section_form.cleaned_data for section, section_form in sections},
         )
     except ValidationError as error:
-        _apply_errors(error, form)
+        form_add_service_errors(form, error)
         return False, form, sections
     return True, form, sections
 
@@ -387,7 +377,7 @@ def briefing_create_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             briefing = services.briefing_create(user=request.user, plan=plan, invitees=invitees, **data)
         except ValidationError as error:
-            _apply_errors(error, form)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Briefing scheduled; %(count)s people were invited.") % {"count": len(invitees)}
@@ -416,7 +406,7 @@ def briefing_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
                     attended_user_ids={int(x) for x in form.cleaned_data["attended"]},
                 )
             except ValidationError as error:
-                _apply_errors(error, form)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("Attendance recorded: %(count)s present.") % {"count": count})
                 return redirect("campaigns:briefing_detail", pk=briefing.pk)

@@ -10,7 +10,6 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Region
+from coordination.pages import form_add_service_errors, paginate
 
 from ..filters import PromotionFilter
 from ..forms.promotions import PromotionAttachmentForm, PromotionForm
@@ -38,7 +38,6 @@ from ..services.promotions import (
     promotion_update,
 )
 
-PAGE_SIZE = 20
 CALENDAR_WEEKS = 6
 # Statuses that never reach the field are left off the calendar.
 CALENDAR_STATUSES = [
@@ -58,13 +57,13 @@ def promotion_list_view(request: HttpRequest) -> HttpResponse:
         promotions = promotion_list(user=request.user, filters=request.GET)
     else:
         promotions = Promotion.objects.none()
-    page = Paginator(promotions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, promotions)
     filtered = any(request.GET.get(name) for name in filterset.form.fields)
     return render(
         request,
         "campaigns/promotions/list.html",
         {
-            "page": page,
+            "page_obj": page,
             "filter_form": filterset.form,
             "filtered": filtered,
             "statuses": PromotionStatus.choices,
@@ -87,7 +86,7 @@ def promotion_create_view(request: HttpRequest) -> HttpResponse:
         try:
             promotion = promotion_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("campaigns:promotion_detail", pk=promotion.pk)
@@ -105,7 +104,7 @@ def promotion_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             promotion_update(user=request.user, promotion=promotion, data=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("campaigns:promotion_detail", pk=promotion.pk)
@@ -141,7 +140,7 @@ def promotion_attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse
         try:
             promotion_attachment_add(user=request.user, promotion=promotion, file=form.cleaned_data["file"])
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The file is attached."))
             return redirect("campaigns:promotion_detail", pk=promotion.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Region
+from coordination.pages import form_add_service_errors
 
 from ..forms.targets import Measure, TargetGridForm, TargetGridQueryForm, TargetImportForm
 from ..models import Product, ProductCategory
@@ -106,8 +107,7 @@ def target_grid_page(request: HttpRequest) -> HttpResponse:
                     product=scope if isinstance(scope, Product) else None,
                 )
             except ValidationError as error:
-                for name, cell_messages in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, cell_messages)
+                form_add_service_errors(form, error)
             else:
                 messages.success(
                     request,

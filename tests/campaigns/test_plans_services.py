@@ -169,8 +169,9 @@ def test_illegal_transitions_are_refused(people, regions, action):
 
 def test_acknowledge_is_idempotent_and_for_the_audience_only(people, regions):
     plan = published_plan(people, regions.east)
-    first = services.plan_acknowledge(user=people.rep_sh, plan=plan)
-    second = services.plan_acknowledge(user=people.rep_sh, plan=plan)
+    first, created_first = services.plan_acknowledge(user=people.rep_sh, plan=plan)
+    second, created_second = services.plan_acknowledge(user=people.rep_sh, plan=plan)
+    assert (created_first, created_second) == (True, False)
     assert first.pk == second.pk
     assert PlanAcknowledgement.objects.count() == 1
     for outsider in (people.rep_bj, people.mkt_staff, people.hr):

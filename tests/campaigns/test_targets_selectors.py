@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.roles import Role
 from campaigns.models import SalesTarget
-from campaigns.permissions import targets_visible_q
+from campaigns.permissions import can_view_target_cell, targets_visible_q
 from campaigns.selectors.targets import (
-    target_cell_visible,
     target_decomposition_check,
     target_grid,
     target_list,
@@ -84,7 +83,7 @@ def test_target_list_is_one_query(marketing, regions, django_assert_num_queries)
         (None, "sh"),
     ],
 )
-def test_target_cell_visible_agrees_with_targets_visible_q(regions, role, region_name):
+def test_can_view_target_cell_agrees_with_targets_visible_q(regions, role, region_name):
     viewer = UserFactory(role=role, region=getattr(regions, region_name))
     rep_sh = viewer if role == Role.SALES_REP else UserFactory(role=Role.SALES_REP, region=regions.sh)
     colleague = UserFactory(role=Role.SALES_REP, region=regions.sh)
@@ -97,7 +96,7 @@ def test_target_cell_visible_agrees_with_targets_visible_q(regions, role, region
     targets = [_t(region, 1, rep=rep) for region, rep in cells]
 
     in_database = set(SalesTarget.objects.filter(targets_visible_q(viewer)).values_list("pk", flat=True))
-    mirrored = {t.pk for t in targets if target_cell_visible(viewer, region=t.region, rep=t.rep)}
+    mirrored = {t.pk for t in targets if can_view_target_cell(viewer, region=t.region, rep=t.rep)}
 
     assert mirrored == in_database
 
