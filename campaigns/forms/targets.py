@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from coordination.tabular import MAX_IMPORT_BYTES
 
 from ..selectors.targets import GRID_VIEWS, TargetGrid
-from ..services.targets import MAX_IMPORT_BYTES, MAX_UNITS, GridCellInput
+from ..services.targets import MAX_UNITS, GridCellInput
 
 
 class Measure:

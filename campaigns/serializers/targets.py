@@ -7,10 +7,10 @@ from rest_framework import serializers
 
 from accounts.models import Region, User
 from accounts.serializers import RegionRefSerializer, UserRefSerializer
+from coordination.tabular import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 
 from ..models import MarketingPlan, Product, ProductCategory, SalesTarget
 from ..permissions import can_edit_target_cell
-from ..services.targets import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 
 
 class _CategoryRefSerializer(serializers.ModelSerializer):

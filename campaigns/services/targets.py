@@ -5,20 +5,17 @@ constraint. Writes upsert against it race-safely: the row is locked if it exists
 a concurrent insert of the same cell turns into an update instead of an error.
 """
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
+from coordination.tabular import MAX_IMPORT_ROWS, RowError, cell_int, cell_money, cell_text, read_rows
 
 from ..models import MarketingPlan, Product, ProductCategory, SalesTarget
 from ..permissions import can_edit_target_cell, can_edit_targets
@@ -26,8 +23,6 @@ from ..selectors.targets import TargetDifference, target_decomposition_check
 
 MAX_UNITS = 2_147_483_647  # PositiveIntegerField on every database
 MAX_REVENUE = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-MAX_IMPORT_ROWS = 5000
 MAX_REPORTED_ERRORS = 200
 IMPORT_COLUMNS = ("year", "quarter", "month", "region", "rep", "category", "product", "units", "revenue")
 REQUIRED_COLUMNS = ("year", "region", "units", "revenue")
@@ -263,100 +258,6 @@ def target_grid_save(
 # --- import ------------------------------------------------------------------------------------------------------
 
 
-class _RowError(Exception):
-    pass
-
-
-def _read_rows(file) -> list[list]:
-    """The rows of an uploaded CSV or XLSX file (header first), as lists of cell values."""
-    size = getattr(file, "size", None)
-    data = file.read(MAX_IMPORT_BYTES + 1)
-    if (size is not None and size > MAX_IMPORT_BYTES) or len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %(size)s.") % {"size": filesizeformat(MAX_IMPORT_BYTES)}}
-        )
-    if not data.strip():
-        raise ValidationError({"file": _("The file is empty.")})
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    name = (getattr(file, "name", "") or "").lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        raise ValidationError({"file": _("This is not a readable XLSX file.")})
-    if name.endswith(".xls"):
-        raise ValidationError({"file": _("Old .xls files are not supported: save as .xlsx or CSV.")})
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK (gb18030 is its superset)
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost any byte string
-        raise ValidationError({"file": _("The file is neither UTF-8 nor GBK text.")})
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)  # Excel uses ";" where "," is the decimal mark
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
-        raise ValidationError({"file": _("The CSV file cannot be read: %(error)s") % {"error": error}}) from error
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        raise ValidationError({"file": _("This is not a readable XLSX file.")}) from error
-    try:
-        rows = []
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_IMPORT_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _int(value, *, required: bool, default: int = 0) -> int:
-    text = _text(value)
-    if not text:
-        if required:
-            raise _RowError(_("required"))
-        return default
-    try:
-        number = Decimal(text.replace(",", ""))
-    except InvalidOperation as error:
-        raise _RowError(_("'%(value)s' is not a whole number") % {"value": text}) from error
-    if number != number.to_integral_value():
-        raise _RowError(_("'%(value)s' is not a whole number") % {"value": text})
-    return int(number)
-
-
-def _money(value) -> Decimal:
-    if isinstance(value, float):
-        value = repr(value)  # the shortest text of the float, not its binary expansion
-    text = _text(value).replace(",", "").replace("¥", "").replace("￥", "")
-    if not text:
-        raise _RowError(_("required"))
-    try:
-        number = Decimal(text)
-    except InvalidOperation as error:
-        raise _RowError(_("'%(value)s' is not an amount") % {"value": text}) from error
-    if not number.is_finite():
-        raise _RowError(_("'%(value)s' is not an amount") % {"value": text})
-    return number
-
-
 @dataclass
 class ImportSummary:
     created: int
@@ -386,8 +287,8 @@ def target_import(*, user: User, file, plan: MarketingPlan | None = None) -> Imp
     """
     if not can_edit_targets(user):
         raise PermissionDenied(_("You may not edit targets."))
-    rows = _read_rows(file)
-    header = [_text(cell).lower() for cell in rows[0]] if rows else []
+    rows = read_rows(file)
+    header = [cell_text(cell).lower() for cell in rows[0]] if rows else []
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ValidationError(
@@ -396,7 +297,7 @@ def target_import(*, user: User, file, plan: MarketingPlan | None = None) -> Imp
                 % {"columns": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)}
             }
         )
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(_text(cell) for cell in row)]
+    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell_text(cell) for cell in row)]
     if not body:
         raise ValidationError({"file": _("The file has no rows below its header.")})
     if len(body) > MAX_IMPORT_ROWS:
@@ -410,19 +311,24 @@ def target_import(*, user: User, file, plan: MarketingPlan | None = None) -> Imp
         return row[index] if index is not None and index < len(row) else None
 
     # Every code the file names, looked up at once.
-    regions = {r.code: r for r in Region.objects.filter(code__in={_text(value(r, "region")).upper() for _n, r in body})}
+    regions = {
+        r.code: r for r in Region.objects.filter(code__in={cell_text(value(r, "region")).upper() for _n, r in body})
+    }
     reps = {
         u.username: u
         for u in User.objects.select_related("region").filter(
-            username__in={_text(value(r, "rep")) for _n, r in body} - {""}
+            username__in={cell_text(value(r, "rep")) for _n, r in body} - {""}
         )
     }
     categories = {
         c.code: c
-        for c in ProductCategory.objects.filter(code__in={_text(value(r, "category")).upper() for _n, r in body} - {""})
+        for c in ProductCategory.objects.filter(
+            code__in={cell_text(value(r, "category")).upper() for _n, r in body} - {""}
+        )
     }
     products = {
-        p.sku: p for p in Product.objects.filter(sku__in={_text(value(r, "product")).upper() for _n, r in body} - {""})
+        p.sku: p
+        for p in Product.objects.filter(sku__in={cell_text(value(r, "product")).upper() for _n, r in body} - {""})
     }
 
     messages: list[str] = []
@@ -437,29 +343,32 @@ def target_import(*, user: User, file, plan: MarketingPlan | None = None) -> Imp
     for number, row in body:
         cell: dict = {}
         row_failed = False
-        for column, read in (("year", lambda v: _int(v, required=True)), ("month", lambda v: _int(v, required=False))):
+        for column, read in (
+            ("year", lambda v: cell_int(v, required=True)),
+            ("month", lambda v: cell_int(v, required=False)),
+        ):
             try:
                 cell[column] = read(value(row, column))
-            except _RowError as error:
+            except RowError as error:
                 fail(number, column, str(error))
                 row_failed = True
         try:
             default_quarter = (cell["month"] + 2) // 3 if cell.get("month") in range(1, 13) else 0
-            cell["quarter"] = _int(value(row, "quarter"), required=False, default=default_quarter)
-        except _RowError as error:
+            cell["quarter"] = cell_int(value(row, "quarter"), required=False, default=default_quarter)
+        except RowError as error:
             fail(number, "quarter", str(error))
             row_failed = True
-        for column, read in (("units", lambda v: _int(v, required=True)), ("revenue", _money)):
+        for column, read in (("units", lambda v: cell_int(v, required=True)), ("revenue", cell_money)):
             try:
                 cell[column] = read(value(row, column))
-            except _RowError as error:
+            except RowError as error:
                 fail(number, column, str(error))
                 row_failed = True
         references = (
-            ("region", regions, _text(value(row, "region")).upper(), _("unknown region '%(value)s'")),
-            ("rep", reps, _text(value(row, "rep")), _("unknown user '%(value)s'")),
-            ("category", categories, _text(value(row, "category")).upper(), _("unknown category '%(value)s'")),
-            ("product", products, _text(value(row, "product")).upper(), _("unknown product '%(value)s'")),
+            ("region", regions, cell_text(value(row, "region")).upper(), _("unknown region '%(value)s'")),
+            ("rep", reps, cell_text(value(row, "rep")), _("unknown user '%(value)s'")),
+            ("category", categories, cell_text(value(row, "category")).upper(), _("unknown category '%(value)s'")),
+            ("product", products, cell_text(value(row, "product")).upper(), _("unknown product '%(value)s'")),
         )
         for column, known, code, unknown in references:
             if not code:
