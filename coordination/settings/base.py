@@ -134,6 +134,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Field photos (feedback): the largest upload accepted, and the longest side of the thumbnails made of them.
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PHOTO_THUMBNAIL_SIZE = env.int("PHOTO_THUMBNAIL_SIZE", default=320)
+# How many days back a rep may still file a daily report (0: only today).
+REPORT_BACKFILL_DAYS = env.int("REPORT_BACKFILL_DAYS", default=3)
 
 # --- E-mail -------------------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587. Embedded default: printed to the console.

@@ -7,11 +7,15 @@ from .campaigns import (
     PromotionFactory,
     SalesTargetFactory,
 )
+from .feedback import DailyReportFactory, OutletFactory, PhotoFactory, jpeg_bytes
 
 __all__ = [
     "BrandFactory",
+    "DailyReportFactory",
     "DepartmentFactory",
     "MarketingPlanFactory",
+    "OutletFactory",
+    "PhotoFactory",
     "ProductCategoryFactory",
     "ProductFactory",
     "PromotionFactory",
@@ -20,4 +24,5 @@ __all__ = [
     "SalesTargetFactory",
     "UserFactory",
     "build_region_tree",
+    "jpeg_bytes",
 ]

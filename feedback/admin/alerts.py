@@ -1,0 +1,1 @@
+"""Admin for alerts (filled in by its area)."""

@@ -1,0 +1,1 @@
+"""Admin for intel (filled in by its area)."""

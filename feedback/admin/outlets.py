@@ -1,0 +1,1 @@
+"""Admin for outlets (filled in by its area)."""

@@ -1,0 +1,1 @@
+"""Admin for photos (filled in by its area)."""

@@ -1,0 +1,1 @@
+"""Admin for reports (filled in by its area)."""

@@ -1,0 +1,5 @@
+"""/api/v1/ routes of feedback: each area's API module declares its own urlpatterns."""
+
+from .api import alerts, intel, outlets, photos, reports
+
+urlpatterns = [*outlets.urlpatterns, *photos.urlpatterns, *reports.urlpatterns, *intel.urlpatterns, *alerts.urlpatterns]

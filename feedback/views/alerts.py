@@ -1,0 +1,3 @@
+"""Pages for alerts (filled in by its area)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages for board (filled in by its area)."""
+
+urlpatterns: list = []

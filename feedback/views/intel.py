@@ -1,0 +1,3 @@
+"""Pages for intel (filled in by its area)."""
+
+urlpatterns: list = []

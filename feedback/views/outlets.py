@@ -1,0 +1,3 @@
+"""Pages for outlets (filled in by its area)."""
+
+urlpatterns: list = []

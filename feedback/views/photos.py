@@ -1,0 +1,3 @@
+"""Pages for photos (filled in by its area)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages for reports (filled in by its area)."""
+
+urlpatterns: list = []
