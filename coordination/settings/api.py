@@ -45,5 +45,9 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "campaigns.models.PlanKind",
         "PlanStatusEnum": "campaigns.models.PlanStatus",
         "PromotionStatusEnum": "campaigns.models.PromotionStatus",
+        "ReportStatusEnum": "feedback.models.ReportStatus",
+        "AlertStatusEnum": "feedback.models.AlertStatus",
+        "AlertKindEnum": "feedback.models.AlertKind",
+        "FollowUpEnum": "feedback.models.FollowUp",
     },
 }
