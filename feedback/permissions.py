@@ -54,7 +54,8 @@ def outlets_visible_q(user: User) -> Q:
     if reads_all_field_data(user):
         return Q()
     if is_field_sales(user):
-        return scope_filter(user) | Q(reps=user)
+        # A subquery, not Q(reps=user): a join on the reps table would list an outlet once per assigned rep.
+        return scope_filter(user) | Q(pk__in=Outlet.reps.through.objects.filter(user=user).values("outlet_id"))
     return Q(pk__in=[])
 
 

@@ -70,7 +70,7 @@ def test_the_same_client_uuid_again_returns_the_same_report_and_creates_nothing(
     assert IntelItem.objects.count() == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_posts_of_one_client_uuid_at_the_same_moment_make_one_report(regions):
     f = build_field(regions)
     client_uuid = uuid.uuid4()
