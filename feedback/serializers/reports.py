@@ -1,9 +1,10 @@
 """The daily report over the API (DESIGN §5): the input contract mobile clients depend on, and the output shapes.
 
 Input: shapes, types, ranges and choices are checked here, per section and per item; errors come back as
-``{"sections": {"pos_sales": {"1": {"units": ["…"]}}}}``, keyed by the failing items' positions (from 0). Ids are
-plain integers: whether an outlet, product, promotion, brand, region or photo exists and may be used by this rep on this day is
-decided in ``feedback.services.reports`` in one query per kind, and its messages come back in the same shape.
+``{"sections": {"pos_sales": {"1": {"units": ["…"]}}}}``, keyed by the failing items' positions (from 0).
+Ids are plain integers: whether an outlet, product, promotion, brand, region or photo exists and may be used by
+this rep on this day is decided in ``feedback.services.reports`` in one query per kind, and its messages come
+back in the same shape.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -47,7 +47,7 @@ def test_tasks_retry_transient_errors_only_with_a_cap():
     assert ValueError not in ping.autoretry_for
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_delay_on_commit_sends_nothing_when_the_transaction_rolls_back(monkeypatch):
     sent = []
     monkeypatch.setattr(ping, "delay", lambda *a, **kw: sent.append((a, kw)))

@@ -375,7 +375,7 @@ def test_the_list_filters_by_region_subtree_and_days(api_client, f):
 
 
 def _reports(count, regions):
-    for n in range(count):
+    for _n in range(count):
         rep = UserFactory(role="sales_rep", region=regions.sh)
         DailyReportFactory(rep=rep, submitted=True)
 

@@ -1,0 +1,26 @@
+"""Run the alert rules on one day's submitted reports (the nightly sweep, also runnable by hand)."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from feedback.services.alerts import alerts_sweep
+
+
+class Command(BaseCommand):
+    help = "Evaluate the alert rules on every submitted report of a day (default: yesterday). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD; default: yesterday in the company time zone.")
+
+    def handle(self, *args, date: str | None = None, **options):
+        if date:
+            try:
+                day = datetime.date.fromisoformat(date)
+            except ValueError:
+                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
+        else:
+            day = timezone.localdate() - datetime.timedelta(days=1)
+        raised = alerts_sweep(date=day)
+        self.stdout.write(self.style.SUCCESS(f"{raised} alert(s) raised for {day.isoformat()}."))
