@@ -60,7 +60,7 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_date(date: datetime.date) -> list[str]:
+def report_date_errors(date: datetime.date) -> list[str]:
     now = today()
     if date > now:
         return [_("The report cannot be for a day in the future.")]
@@ -312,7 +312,7 @@ def report_create(
             raise ReportInvalid({"client_uuid": [_("This client_uuid is already used: make a new one per report.")]})
         return existing, False
     errors = {}
-    if date_errors := _check_date(date):
+    if date_errors := report_date_errors(date):
         errors["date"] = date_errors
     else:
         other = DailyReport.objects.filter(rep=rep, date=date).first()
@@ -366,7 +366,7 @@ def report_update(*, rep: User, report: DailyReport, sections: Sections, submit:
             else _("This is not your report.")
         )
     errors = {}
-    if date_errors := _check_date(report.date):
+    if date_errors := report_date_errors(report.date):
         errors["date"] = date_errors
     errors.update(_validate(rep=rep, date=report.date, sections=sections))
     if errors:
@@ -399,7 +399,7 @@ def report_submit(*, rep: User, report: DailyReport) -> DailyReport:
         return report
     if not can_edit_report(rep, report):
         raise PermissionDenied(_("This is not your report."))
-    if date_errors := _check_date(report.date):
+    if date_errors := report_date_errors(report.date):
         raise ReportInvalid({"date": date_errors})
     _submit(report, sections_for_check=_stored_sections(report))
     return report
