@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.permissions import can_open_admin
 from accounts.selectors import notifications_unread_count
 from campaigns.permissions import can_open_plans, can_open_promotions, can_open_targets
+from feedback.permissions import can_open_reports, is_sales_manager
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Plans"), "campaigns:plan_list", can_open_plans),
     NavEntry(_("Promotions"), "campaigns:promotion_list", can_open_promotions),
     NavEntry(_("Targets"), "campaigns:target_grid", can_open_targets),
+    # Reps file and read their own reports, managers and company readers read and filter them (the page links the
+    # filing board for all who may see it); only sales managers, who follow a team every day, get the board here.
+    NavEntry(_("Reports"), "feedback:report_list", can_open_reports),
+    NavEntry(_("Filing board"), "feedback:filing_board", is_sales_manager),
     NavEntry(_("Administration"), "admin:index", can_open_admin),
 ]
 
@@ -43,11 +48,16 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    entries = []
-    for entry in NAVIGATION:
-        if entry.visible_to(user):
-            url = reverse(entry.url_name)
-            current = request.path == url if url == "/" else request.path.startswith(url)
-            entries.append({"label": entry.label, "url": url, "current": current})
+    entries = [
+        {"label": entry.label, "url": reverse(entry.url_name), "current": False}
+        for entry in NAVIGATION
+        if entry.visible_to(user)
+    ]
+    # The current entry is the longest URL the path starts with ("/reports/board/" is the board, not "Reports").
+    matches = [
+        e for e in entries if (request.path == e["url"] if e["url"] == "/" else request.path.startswith(e["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["current"] = True
     # Lazy: one COUNT query, only on pages that show the bell.
     return {"nav": entries, "unread_notifications": SimpleLazyObject(lambda: notifications_unread_count(user=user))}

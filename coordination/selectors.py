@@ -3,11 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
 from campaigns.selectors.plans import plans_awaiting_publication, plans_drafted_by, plans_to_read
+from feedback.models import ReportStatus
+from feedback.permissions import is_sales_manager
+from feedback.selectors.board import expected_to_file, is_working_day, rep_today, team_not_filed
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ def home_sections(*, user: User) -> list[HomeSection]:
     One query per section, whatever the number of items.
     """
     sections = [
+        *_report_sections(user),
         HomeSection(
             _("Plans to read"),
             [
@@ -77,6 +82,53 @@ def home_sections(*, user: User) -> list[HomeSection]:
         ),
     ]
     return [section for section in sections if section.items]
+
+
+def _report_sections(user: User) -> list[HomeSection]:
+    """A rep: today's report and the days they can still catch up (one query for both). A sales manager: who of
+    their team has not filed today (one query)."""
+    sections = []
+    if expected_to_file(user):
+        owed = rep_today(rep=user)
+        today = owed.today.isoformat()
+        if owed.status == ReportStatus.SUBMITTED:
+            item = HomeItem(
+                _("Today's report is filed ✓"), today, reverse("feedback:report_detail", args=[owed.report_id])
+            )
+        elif owed.status == ReportStatus.DRAFT:
+            item = HomeItem(_("Continue today's report"), _("Draft saved, not submitted yet"), "/reports/today/")
+        elif owed.working_day:
+            item = HomeItem(_("File today's report"), _("Not filed yet"), "/reports/today/")
+        else:
+            item = None
+        sections.append(HomeSection(_("Today's report"), [item] if item else []))
+        sections.append(
+            HomeSection(
+                _("Days to catch up"),
+                [
+                    HomeItem(
+                        day.date.isoformat(),
+                        _("Draft not submitted") if day.report_id else _("No report"),
+                        f"/reports/{day.report_id}/edit/"
+                        if day.report_id
+                        else f"/reports/new/?date={day.date:%Y-%m-%d}",
+                    )
+                    for day in owed.catch_up
+                ],
+            )
+        )
+    if is_sales_manager(user) and is_working_day(timezone.localdate()):
+        board = reverse("feedback:filing_board")
+        sections.append(
+            HomeSection(
+                _("Not filed today"),
+                [
+                    HomeItem(rep.display_name, rep.region.display_name if rep.region else "", board)
+                    for rep in team_not_filed(manager=user).select_related("region")[:_HOME_LIMIT]
+                ],
+            )
+        )
+    return sections
 
 
 def home_promises(*, user: User) -> list[str]:
