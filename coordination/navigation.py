@@ -15,7 +15,13 @@ from accounts.models import User
 from accounts.permissions import can_open_admin
 from accounts.selectors import notifications_unread_count
 from campaigns.permissions import can_open_plans, can_open_promotions, can_open_targets
-from feedback.permissions import can_open_reports, is_sales_manager
+from feedback.permissions import (
+    can_open_alerts,
+    can_open_intel_feed,
+    can_open_outlets,
+    can_open_reports,
+    is_sales_manager,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,9 @@ NAVIGATION: list[NavEntry] = [
     # filing board for all who may see it); only sales managers, who follow a team every day, get the board here.
     NavEntry(_("Reports"), "feedback:report_list", can_open_reports),
     NavEntry(_("Filing board"), "feedback:filing_board", is_sales_manager),
+    NavEntry(_("Intel"), "feedback:intel_feed", can_open_intel_feed),
+    NavEntry(_("Alerts"), "feedback:alert_list", can_open_alerts),
+    NavEntry(_("Outlets"), "feedback:outlet_list", can_open_outlets),
     NavEntry(_("Administration"), "admin:index", can_open_admin),
 ]
 
