@@ -634,7 +634,7 @@ def _default_rules() -> list[dict]:
     return [
         {
             "kind": AlertKind.COMPETITOR_PRICE_GAP,
-            "name": _("Competitor price 15% or more below ours"),
+            "name": _("Competitor price at least 15% below ours"),
             "threshold_pct": Decimal("15"),
         },
         {
