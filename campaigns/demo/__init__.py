@@ -12,7 +12,7 @@ from .targets import seed_targets
 @transaction.atomic
 def seed_campaigns_demo() -> dict[str, int]:
     """Products and brands, East's plans (annual and monthly published, one draft) with the year's targets, and
-    three promotions. Needs the demo accounts. Idempotent: returns how many of each were created now."""
+    four promotions. Needs the demo accounts. Idempotent: returns how many of each were created now."""
     created = dict(seed_master_data())
     plans, created["plans"] = seed_plans()
     created["targets"] = seed_targets(plan=plans["annual"], year=timezone.localdate().year, region_code="EAST")

@@ -1,5 +1,6 @@
-"""Demo promotions: three in East around today — a marketing proposal in draft, an agreed marketing proposal that is
-running, and a sales request drafted by a Shanghai rep. Idempotent by title.
+"""Demo promotions: four in East around today — a marketing proposal in draft, two agreed marketing proposals that
+are running (a gift in Hangzhou, a special price in Shanghai whose floor the field's demo reports breach once), and a
+sales request drafted by a Shanghai rep. Idempotent by title.
 
 Needs the demo accounts (``accounts.demo.seed_accounts_demo``) and master data (``campaigns.demo.master``).
 """
@@ -84,6 +85,23 @@ def seed_promotions() -> int:
             "budget": Decimal("6000.00"),
             "responsible": ["rep.zhang"],
             "status": PromotionStatus.DRAFT,
+        },
+        {
+            "user": "mkt.wang",
+            "title": "上海清源绿茶月度特价",
+            "type": PromotionType.SPECIAL_PRICE,
+            "starts_on": monday - datetime.timedelta(weeks=2),
+            "ends_on": monday + datetime.timedelta(weeks=3, days=-1),
+            "mechanics": "清源绿茶 500ml 特价 2.99 元/瓶（原价 3.50 元）；门店统一更换价签，货架排面不少于 4 个。",
+            "expected_effect": "上海重点门店绿茶销量较前四周平均提升 20%；零售价不得低于 2.80 元，以免扰乱价格体系。",
+            "expected_uplift_pct": Decimal("20.0"),
+            "regions": ["SH"],
+            "products": ["QY-BEV-001"],
+            "price_floor": Decimal("2.80"),
+            "price_ceiling": Decimal("3.20"),
+            "budget": Decimal("30000.00"),
+            "responsible": ["mgr.east"],
+            "status": PromotionStatus.RUNNING,
         },
     ]
     for spec in specs:

@@ -116,7 +116,7 @@ def _journey(page, live_server, tmp_path):
     # The connection drops: the change waits on the device and is saved when the phone is back online.
     page.context.set_offline(True)
     merch.locator("[name='merchandising-0-action_taken']").fill("已整理货架")
-    page.get_by_test_id("autosave-status").filter(has_text="Offline").wait_for()
+    page.get_by_test_id("autosave-status").filter(has_text="离线").wait_for()  # the page speaks Chinese
     page.context.set_offline(False)
     page.get_by_test_id("autosave-status").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for()
     page.wait_for_function("() => !document.querySelector('.autosave-status').textContent.includes('…')")

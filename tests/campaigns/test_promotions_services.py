@@ -363,7 +363,7 @@ def test_only_the_author_deletes_an_attachment(marketer, regions):
 # --- demo data ---------------------------------------------------------------------------------------------------
 
 
-def test_seed_promotions_adds_three_promotions_in_east_once():
+def test_seed_promotions_adds_four_promotions_in_east_once():
     from accounts.demo import seed_accounts_demo
     from campaigns.demo.master import seed_master_data
     from campaigns.demo.promotions import seed_promotions
@@ -371,7 +371,7 @@ def test_seed_promotions_adds_three_promotions_in_east_once():
     seed_accounts_demo()
     seed_master_data()
 
-    assert seed_promotions() == 3
+    assert seed_promotions() == 4
     assert seed_promotions() == 0
     rows = {
         p.title: (p.created_by.username, p.origin, p.status, sorted(r.code for r in p.regions.all()))
@@ -380,5 +380,6 @@ def test_seed_promotions_adds_three_promotions_in_east_once():
     assert sorted(rows.values()) == [
         ("mkt.li", PromotionOrigin.MARKETING, PromotionStatus.DRAFT, ["EAST"]),
         ("mkt.wang", PromotionOrigin.MARKETING, PromotionStatus.RUNNING, ["HZ"]),
+        ("mkt.wang", PromotionOrigin.MARKETING, PromotionStatus.RUNNING, ["SH"]),
         ("rep.zhang", PromotionOrigin.SALES, PromotionStatus.DRAFT, ["SH"]),
     ]

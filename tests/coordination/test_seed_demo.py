@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Region, User
+from feedback.models import Alert, DailyReport, IntelItem, Outlet
 
 pytestmark = pytest.mark.django_db
 
@@ -70,20 +71,40 @@ def test_every_demo_user_gets_a_token_and_me_names_their_roles(seeded):
         assert [r["code"] for r in me["roles"]] == [role], username
 
 
-def test_seed_demo_is_idempotent(seeded, settings):
-    before = (
+def _demo_rows() -> tuple:
+    return (
         User.objects.count(),
         Region.objects.count(),
         list(User.objects.values_list("password", flat=True)),
+        Outlet.objects.count(),
+        DailyReport.objects.count(),
+        IntelItem.objects.count(),
+        Alert.objects.count(),
     )
 
-    call_command("seed_demo", stdout=io.StringIO())
 
-    assert (
-        User.objects.count(),
-        Region.objects.count(),
-        list(User.objects.values_list("password", flat=True)),
-    ) == before
+def test_seed_demo_is_idempotent(seeded, settings):
+    before = _demo_rows()
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert _demo_rows() == before
+    assert "0 outlets, 0 alert rules, 0 daily reports, 0 alerts)." in out.getvalue()
+
+
+def test_seed_demo_summary_names_what_it_created(settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    # Four weeks of the three demo reps' weekdays (20 each, two missing per rep) plus rep.liu's draft of today;
+    # the demo's competitor price cuts and promotion price breach raise seven alerts.
+    summary = out.getvalue()
+    assert "10 regions, 11 users, " in summary
+    assert "4 promotions, 40 outlets, 6 alert rules, 55 daily reports, 7 alerts)." in summary
+    assert (Outlet.objects.count(), DailyReport.objects.count(), Alert.objects.count()) == (40, 55, 7)
 
 
 def test_seed_demo_refuses_with_debug_off(settings):

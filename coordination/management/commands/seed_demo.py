@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts_demo
 from campaigns.demo import seed_campaigns_demo
+from feedback.demo import seed_feedback_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         # Each app seeds its own demo data, in dependency order. Later capabilities add theirs below.
         created = seed_accounts_demo()
         created.update(seed_campaigns_demo())
+        created.update(seed_feedback_demo())
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created: {summary})."))
         self.stdout.write(
