@@ -7,6 +7,8 @@ short translated reason ("required", "'x' is not a whole number") that importers
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -109,3 +111,42 @@ def cell_money(value) -> Decimal:
     if not number.is_finite():
         raise RowError(_("'%(value)s' is not an amount") % {"value": text})
     return number
+
+
+@dataclass
+class Sheet:
+    """An uploaded table with a known header: its non-blank rows, numbered as a spreadsheet numbers them (the
+    header is row 1), and each column's position (columns left out of the file are absent from ``position``)."""
+
+    rows: list[tuple[int, list]]
+    position: dict[str, int]
+
+    def value(self, row: list, column: str):
+        index = self.position.get(column)
+        return row[index] if index is not None and index < len(row) else None
+
+    def has(self, column: str) -> bool:
+        return column in self.position
+
+
+def read_sheet(file, *, columns: Sequence[str], required: Sequence[str]) -> Sheet:
+    """``read_rows`` plus the checks every importer makes: the required columns are there, there is at least one
+    row and at most ``MAX_IMPORT_ROWS``. Header names are matched case-insensitively; unknown columns are ignored."""
+    rows = read_rows(file)
+    header = [cell_text(cell).lower() for cell in rows[0]] if rows else []
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise ValidationError(
+            {
+                "file": _("Missing columns: %(columns)s. Expected: %(expected)s.")
+                % {"columns": ", ".join(missing), "expected": ", ".join(columns)}
+            }
+        )
+    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell_text(cell) for cell in row)]
+    if not body:
+        raise ValidationError({"file": _("The file has no rows below its header.")})
+    if len(body) > MAX_IMPORT_ROWS:
+        raise ValidationError(
+            {"file": _("At most %(count)s rows can be imported at once.") % {"count": MAX_IMPORT_ROWS}}
+        )
+    return Sheet(rows=body, position={column: header.index(column) for column in columns if column in header})

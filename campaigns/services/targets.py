@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
-from coordination.tabular import MAX_IMPORT_ROWS, RowError, cell_int, cell_money, cell_text, read_rows
+from coordination.tabular import RowError, cell_int, cell_money, cell_text, read_sheet
 
 from ..models import MarketingPlan, Product, ProductCategory, SalesTarget
 from ..permissions import can_edit_target_cell, can_edit_targets
@@ -287,28 +287,8 @@ def target_import(*, user: User, file, plan: MarketingPlan | None = None) -> Imp
     """
     if not can_edit_targets(user):
         raise PermissionDenied(_("You may not edit targets."))
-    rows = read_rows(file)
-    header = [cell_text(cell).lower() for cell in rows[0]] if rows else []
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ValidationError(
-            {
-                "file": _("Missing columns: %(columns)s. Expected: %(expected)s.")
-                % {"columns": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)}
-            }
-        )
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell_text(cell) for cell in row)]
-    if not body:
-        raise ValidationError({"file": _("The file has no rows below its header.")})
-    if len(body) > MAX_IMPORT_ROWS:
-        raise ValidationError(
-            {"file": _("At most %(count)s rows can be imported at once.") % {"count": MAX_IMPORT_ROWS}}
-        )
-    position = {column: header.index(column) for column in IMPORT_COLUMNS if column in header}
-
-    def value(row: list, column: str):
-        index = position.get(column)
-        return row[index] if index is not None and index < len(row) else None
+    sheet = read_sheet(file, columns=IMPORT_COLUMNS, required=REQUIRED_COLUMNS)
+    body, value = sheet.rows, sheet.value
 
     # Every code the file names, looked up at once.
     regions = {

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
-from coordination.tabular import MAX_IMPORT_ROWS, RowError, cell_text, read_rows
+from coordination.tabular import RowError, cell_text, read_sheet
 
 from ..models import Outlet, OutletChannel
 from ..permissions import FIELD_SALES_ROLES, can_import_outlets
@@ -128,28 +128,8 @@ def outlet_import(*, user: User, file) -> OutletImportSummary:
     """
     if not can_import_outlets(user):
         raise PermissionDenied(_("You may not import outlets."))
-    rows = read_rows(file)
-    header = [cell_text(cell).lower() for cell in rows[0]] if rows else []
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ValidationError(
-            {
-                "file": _("Missing columns: %(columns)s. Expected: %(expected)s.")
-                % {"columns": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)}
-            }
-        )
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell_text(cell) for cell in row)]
-    if not body:
-        raise ValidationError({"file": _("The file has no rows below its header.")})
-    if len(body) > MAX_IMPORT_ROWS:
-        raise ValidationError(
-            {"file": _("At most %(count)s rows can be imported at once.") % {"count": MAX_IMPORT_ROWS}}
-        )
-    position = {column: header.index(column) for column in IMPORT_COLUMNS if column in header}
-
-    def value(row: list, column: str):
-        index = position.get(column)
-        return row[index] if index is not None and index < len(row) else None
+    sheet = read_sheet(file, columns=IMPORT_COLUMNS, required=REQUIRED_COLUMNS)
+    body, value = sheet.rows, sheet.value
 
     # Every code and username the file names, looked up at once.
     regions = {
@@ -222,7 +202,7 @@ def outlet_import(*, user: User, file) -> OutletImportSummary:
         else:
             outlet["region"] = regions[region_code]
 
-        if "address" in position:
+        if sheet.has("address"):
             address = cell_text(value(row, "address"))
             if len(address) > ADDRESS_MAX:
                 fail(number, "address", _("longer than %(max)s characters") % {"max": ADDRESS_MAX})
@@ -230,14 +210,14 @@ def outlet_import(*, user: User, file) -> OutletImportSummary:
             outlet["address"] = address
 
         for column, limit in (("latitude", 90), ("longitude", 180)):
-            if column not in position:
+            if not sheet.has(column):
                 continue
             try:
                 outlet[column] = _cell_coordinate(value(row, column), limit=limit)
             except RowError as error:
                 fail(number, column, str(error))
                 row_failed = True
-        if "latitude" in position or "longitude" in position:
+        if sheet.has("latitude") or sheet.has("longitude"):
             latitude, longitude = outlet.get("latitude"), outlet.get("longitude")
             given = (cell_text(value(row, "latitude")) != "", cell_text(value(row, "longitude")) != "")
             if given[0] != given[1]:
@@ -250,7 +230,7 @@ def outlet_import(*, user: User, file) -> OutletImportSummary:
             elif latitude is None and longitude is None:
                 outlet["latitude"] = outlet["longitude"] = None
 
-        if "active" in position:
+        if sheet.has("active"):
             try:
                 active = _cell_active(value(row, "active"))
             except RowError as error:
@@ -260,7 +240,7 @@ def outlet_import(*, user: User, file) -> OutletImportSummary:
                 if active is not None:
                     outlet["active"] = active
 
-        if "reps" in position:
+        if sheet.has("reps"):
             reps = []
             for username in _rep_usernames(value(row, "reps")):
                 if username not in people:

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import Role
 from campaigns.models import SalesTarget
-from campaigns.services import targets as services
 from campaigns.services.targets import GridCellInput, target_delete, target_grid_save, target_import, target_set
 from coordination import tabular
 from tests.factories import (
@@ -403,7 +402,7 @@ def test_import_file_level_errors(marketing, regions, upload, message):
 
 
 def test_import_caps_size_and_rows(marketing, regions, monkeypatch):
-    monkeypatch.setattr(services, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(tabular, "MAX_IMPORT_ROWS", 2)
     monkeypatch.setattr(tabular, "MAX_IMPORT_BYTES", 200)
 
     with pytest.raises(ValidationError) as too_many:
