@@ -80,7 +80,8 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # NUL is not text (and PostgreSQL refuses it in text columns).
+    return str(value).replace("\x00", "").strip()
 
 
 def cell_int(value, *, required: bool, default: int = 0) -> int:

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from ..permissions import can_file_reports
 from ..selectors.reports import DailyReportFilter, report_detail, report_get_for_user, report_list, report_sections
 from ..serializers.reports import (
     AmendmentInputSerializer,
@@ -115,6 +116,8 @@ class DailyReportViewSet(viewsets.GenericViewSet):
         responses={201: DailyReportDetailSerializer, 200: DailyReportDetailSerializer, 400: _INVALID, 403: _FORBIDDEN},
     )
     def create(self, request):
+        if not can_file_reports(request.user):  # before the body: a role that files nothing gets 403, not 400
+            raise exceptions.PermissionDenied(_("Your role does not file daily reports."))
         data = DailyReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -31,15 +31,46 @@ MAX_LINES_PER_SECTION = 100
 _MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
+MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number is refused here rather than overflow the database
+
+
 def _id(label, *, required: bool = True):
-    return serializers.IntegerField(min_value=1, required=required, allow_null=not required, help_text=label)
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=required, allow_null=not required, help_text=label
+    )
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID as text only: DRF's field also takes an integer (123 → 00000000-…-7b), so two clients numbering their
+    reports 1, 2, 3 would collide on each other's ``client_uuid``."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class _Item(serializers.Serializer):
+    """A line item: an unknown (e.g. misspelled) field is an error, never silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        key: [_("Unknown field. Fields: %(fields)s.") % {"fields": ", ".join(self.fields)}]
+                        for key in unknown
+                    }
+                )
+        return super().to_internal_value(data)
 
 
 def _count(**kwargs):
     return serializers.IntegerField(min_value=0, max_value=10_000_000, **kwargs)
 
 
-class ShelfDisplayItem(serializers.Serializer):
+class ShelfDisplayItem(_Item):
     outlet = _id(_("Outlet id."))
     product = _id(_("Product id (ours)."))
     facings = serializers.IntegerField(min_value=0, max_value=500)
@@ -48,7 +79,7 @@ class ShelfDisplayItem(serializers.Serializer):
     photo = _id(_("Photo id from POST /api/v1/photos/."), required=False)
 
 
-class MerchandisingItem(serializers.Serializer):
+class MerchandisingItem(_Item):
     outlet = _id(_("Outlet id."))
     product = _id(_("Product id (ours)."))
     on_hand = _count()
@@ -64,14 +95,14 @@ class MerchandisingItem(serializers.Serializer):
         return attrs
 
 
-class PopDistributionItem(serializers.Serializer):
+class PopDistributionItem(_Item):
     outlet = _id(_("Outlet id."))
     material = serializers.ChoiceField(choices=PopDistributionLine.Material.choices)
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
     photo = _id(_("Photo id."), required=False)
 
 
-class OutletCoverageItem(serializers.Serializer):
+class OutletCoverageItem(_Item):
     new_outlets = _count(default=0)
     outlets_visited = _count()
     active_outlets = _count()
@@ -88,14 +119,14 @@ class OutletCoverageItem(serializers.Serializer):
         return attrs
 
 
-class PosSalesItem(serializers.Serializer):
+class PosSalesItem(_Item):
     outlet = _id(_("Outlet id."))
     product = _id(_("Product id (ours)."))
     units = _count()
     revenue = serializers.DecimalField(**_MONEY)
 
 
-class PromotionFeedbackItem(serializers.Serializer):
+class PromotionFeedbackItem(_Item):
     promotion = _id(_("Id of a promotion running at the outlet on the report's day."))
     outlet = _id(_("Outlet id."))
     executed = serializers.ChoiceField(choices=PromotionFeedbackLine.Executed.choices)
@@ -114,7 +145,7 @@ class PromotionFeedbackItem(serializers.Serializer):
         return attrs
 
 
-class RegionalSalesItem(serializers.Serializer):
+class RegionalSalesItem(_Item):
     region = _id(_("Region id: your region or one below it."))
     units = _count()
     revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
@@ -122,7 +153,7 @@ class RegionalSalesItem(serializers.Serializer):
     distributor_stock = _count(default=0)
 
 
-class CompetitorIntelItem(serializers.Serializer):
+class CompetitorIntelItem(_Item):
     brand = _id(_("Competitor brand id."))
     product_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     product = _id(_("Our product it competes with (for price comparisons)."), required=False)
@@ -140,7 +171,7 @@ class CompetitorIntelItem(serializers.Serializer):
         return attrs
 
 
-class CustomerFeedbackItem(serializers.Serializer):
+class CustomerFeedbackItem(_Item):
     customer_type = serializers.ChoiceField(choices=CustomerFeedbackLine.CustomerType.choices)
     category = serializers.ChoiceField(choices=CustomerFeedbackLine.Category.choices)
     text = serializers.CharField(max_length=2000)
@@ -229,7 +260,7 @@ class DailyReportInputSerializer(serializers.Serializer):
     """``POST /api/v1/daily-reports/``: a new report (a draft, or submitted at once with ``"submit": true``)."""
 
     date = serializers.DateField(help_text=_("The day reported on (YYYY-MM-DD): today or a few days back."))
-    client_uuid = serializers.UUIDField(
+    client_uuid = StrictUUIDField(
         help_text=_("A UUID the client makes once per report: posting it again returns the same report.")
     )
     sections = SectionsField(required=False, default=dict)
@@ -245,7 +276,7 @@ class DailyReportUpdateSerializer(serializers.Serializer):
 
 class AmendmentInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Why the submitted report is corrected."))
-    client_uuid = serializers.UUIDField(help_text=_("Posting the same UUID again returns the same amendment."))
+    client_uuid = StrictUUIDField(help_text=_("Posting the same UUID again returns the same amendment."))
     sections = SectionsField(help_text=_("Only the sections corrected, each replaced as a whole."))
 
     def validate_reason(self, value: str) -> str:
@@ -256,6 +287,12 @@ class AmendmentInputSerializer(serializers.Serializer):
     def validate_sections(self, value: dict) -> dict:
         if not value:
             raise serializers.ValidationError(_("Correct at least one section."))
+        emptied = [key for key, items in value.items() if items == []]
+        if emptied:
+            # A submitted report stays complete: a corrected section has lines or is marked "nothing to report".
+            raise serializers.ValidationError(
+                {key: [_("Give the corrected lines, or mark the section 'nothing to report'.")] for key in emptied}
+            )
         return value
 
 

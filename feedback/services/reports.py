@@ -41,6 +41,10 @@ from ..models import (
 from ..permissions import can_amend_report, can_edit_report, can_file_reports
 
 Sections = dict[str, list[dict] | None]
+# The sections whose lines carry a photo.
+PHOTO_SECTION_MODELS = [
+    model for model in SECTION_MODELS.values() if any(f.name == "photo" for f in model._meta.fields)
+]
 
 
 class ReportInvalid(Exception):
@@ -85,6 +89,7 @@ class _Lookups:
     promotions: dict[int, Promotion]
     promotion_region_paths: dict[int, list[str]]
     promotion_outlets: dict[int, set[int]]
+    photo_days: dict[int, set[datetime.date]]  # the days whose reports already use each photo
 
 
 def _ids(sections: Sections, field: str) -> set[int]:
@@ -108,7 +113,14 @@ def _lookups(*, rep: User, sections: Sections) -> _Lookups:
         "promotion_id", "outlet_id"
     ):
         promotion_outlets.setdefault(promotion_id, set()).add(outlet_id)
+    photo_ids = _ids(sections, "photo")
+    photo_days: dict[int, set[datetime.date]] = {}
+    if photo_ids:
+        for model in PHOTO_SECTION_MODELS:
+            for photo_id, day in model.objects.filter(photo__in=photo_ids).values_list("photo_id", "report__date"):
+                photo_days.setdefault(photo_id, set()).add(day)
     return _Lookups(
+        photo_days=photo_days,
         outlets=outlets,
         products={p.pk: p for p in Product.objects.filter(pk__in=_ids(sections, "product"))},
         brands={b.pk: b for b in Brand.objects.filter(pk__in=_ids(sections, "brand"))},
@@ -146,19 +158,27 @@ def _item_errors(*, rep: User, date: datetime.date, section: str, item: dict, lo
         outlet = look.outlets.get(item["outlet"])
         if outlet is None:
             add("outlet", _("Unknown outlet."))
-        elif not outlet.active:
-            add("outlet", _("This outlet is closed (inactive)."))
         elif not _in_territory(rep, outlet):
             add("outlet", _("This outlet is outside your territory."))
             outlet = None
+        elif not outlet.active:
+            add("outlet", _("This outlet is closed (inactive)."))
     if item.get("product"):
         product = look.products.get(item["product"])
         if product is None:
             add("product", _("Unknown product."))
         elif not product.active:
             add("product", _("This product is no longer sold."))
-    if item.get("photo") and item["photo"] not in look.photos:
-        add("photo", _("Unknown photo: upload it first (POST /api/v1/photos/)."))
+    if item.get("photo"):
+        if item["photo"] not in look.photos:
+            add("photo", _("Unknown photo: upload it first (POST /api/v1/photos/)."))
+        elif used_on := look.photo_days.get(item["photo"], set()) - {date}:
+            # Evidence is of one day: the same photo filed again for another day is refused, not silently re-used.
+            add(
+                "photo",
+                _("This photo is already evidence in your report of %(date)s: take a new one.")
+                % {"date": min(used_on).isoformat()},
+            )
     if section == Section.COMPETITOR_INTEL:
         brand = look.brands.get(item["brand"])
         if brand is None:
@@ -382,13 +402,22 @@ def report_update(*, rep: User, report: DailyReport, sections: Sections, submit:
 
 
 def _stored_sections(report: DailyReport) -> Sections:
-    """A draft's sections as stored: ``[...]`` (a non-empty marker list) for sections with lines, ``None`` for those
-    marked "nothing to report" — the shape ``missing_sections`` reads."""
+    """A draft's sections as stored, in the input's shape (item dicts with ids; ``None`` for "nothing to report"),
+    so submitting checks them again: an outlet closed or a promotion stopped since the draft was saved is caught."""
     stored: Sections = {key: None for key in report.nothing_to_report if key in SECTION_MODELS}
     for key, model in SECTION_MODELS.items():
-        if model.objects.filter(report=report).exists():
-            stored[key] = [{}]
+        fields = [f for f in model._meta.concrete_fields if f.name not in _LINE_BOOKKEEPING]
+        names = {f.attname: f.name for f in fields}
+        items = [
+            {names[attname]: value for attname, value in row.items()}
+            for row in model.objects.filter(report=report).order_by("position", "pk").values(*names)
+        ]
+        if items:
+            stored[key] = items
     return stored
+
+
+_LINE_BOOKKEEPING = {"id", "report", "position", "amendment", "superseded_by"}
 
 
 @transaction.atomic
@@ -401,7 +430,10 @@ def report_submit(*, rep: User, report: DailyReport) -> DailyReport:
         raise PermissionDenied(_("This is not your report."))
     if date_errors := report_date_errors(report.date):
         raise ReportInvalid({"date": date_errors})
-    _submit(report, sections_for_check=_stored_sections(report))
+    stored = _stored_sections(report)
+    if errors := _validate(rep=rep, date=report.date, sections=stored):
+        raise ReportInvalid(errors)
+    _submit(report, sections_for_check=stored)
     return report
 
 
@@ -412,17 +444,17 @@ def report_amend(
 
     Idempotent by ``client_uuid`` like creating a report. The new facts go through the alert rules again.
     """
-    existing = ReportAmendment.objects.filter(client_uuid=client_uuid).first()
-    if existing is not None:
-        if existing.report_id != report.pk or existing.author_id != rep.pk:
-            raise ReportInvalid({"client_uuid": [_("This client_uuid is already used: make a new one per amendment.")]})
-        return existing, False
     if not can_amend_report(rep, report):
         raise PermissionDenied(
             _("Only a submitted report can be amended; change the draft instead.")
             if report.rep_id == rep.pk
             else _("This is not your report.")
         )
+    existing = ReportAmendment.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None:
+        if existing.report_id != report.pk or existing.author_id != rep.pk:
+            raise ReportInvalid({"client_uuid": [_("This client_uuid is already used: make a new one per amendment.")]})
+        return existing, False
     if errors := _validate(rep=rep, date=report.date, sections=sections):
         raise ReportInvalid(errors)
     try:
