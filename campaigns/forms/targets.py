@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
@@ -121,13 +123,17 @@ class TargetGridForm(forms.Form):
         return changed
 
 
+def _file_help() -> str:
+    # Interpolated when shown, so the text follows the reader's language (a lazy string % values is not lazy).
+    return gettext(
+        "Columns: year, quarter, month, region (code), rep (username), category (code), product (SKU), units, "
+        "revenue. CSV in UTF-8 or GBK. At most %(mb)s MB."
+    ) % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+
+
 class TargetImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
-        help_text=_(
-            "Columns: year, quarter, month, region (code), rep (username), category (code), product (SKU), units, "
-            "revenue. CSV in UTF-8 or GBK. At most %(mb)s MB."
-        )
-        % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
+        help_text=lazy(_file_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )

@@ -134,8 +134,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Field photos (feedback): the largest upload accepted, and the longest side of the thumbnails made of them.
+# Field photos (feedback): the largest upload accepted (bytes, and width × height: a small file can hold a picture
+# that takes gigabytes once decoded), and the longest side of the thumbnails made of them.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 PHOTO_THUMBNAIL_SIZE = env.int("PHOTO_THUMBNAIL_SIZE", default=320)
 # How many days back a rep may still file a daily report (0: only today).
 REPORT_BACKFILL_DAYS = env.int("REPORT_BACKFILL_DAYS", default=3)

@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from ..models import AlertRule
+from ..permissions import can_triage_alerts
 from ..selectors.alerts import AlertFilter, alert_get_for_user, alert_list, alert_rule_get_for_user, alert_rule_list
 from ..serializers.alerts import (
     AlertAcknowledgeInputSerializer,
@@ -64,13 +66,13 @@ class AlertViewSet(viewsets.GenericViewSet):
         return Response(self._detail(int(pk)))
 
     @extend_schema(
-        summary=_("Acknowledge an open alert (optionally with a note)"),
+        summary=_("Acknowledge an open alert (optionally with a note); again: 200, nothing changes"),
         request=AlertAcknowledgeInputSerializer,
         responses={200: AlertDetailSerializer, 400: _INVALID, 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        alert = alert_get_for_user(user=request.user, pk=int(pk))
+        alert = self._alert_to_triage(int(pk))
         serializer = AlertAcknowledgeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert_acknowledge(user=request.user, alert=alert, note=serializer.validated_data.get("note", ""))
@@ -83,7 +85,7 @@ class AlertViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        alert = alert_get_for_user(user=request.user, pk=int(pk))
+        alert = self._alert_to_triage(int(pk))
         serializer = AlertNoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert_resolve(user=request.user, alert=alert, note=serializer.validated_data["note"])
@@ -96,11 +98,19 @@ class AlertViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def note(self, request, pk=None):
-        alert = alert_get_for_user(user=request.user, pk=int(pk))
+        alert = self._alert_to_triage(int(pk))
         serializer = AlertNoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert_add_note(user=request.user, alert=alert, note=serializer.validated_data["note"])
         return Response(self._detail(alert.pk))
+
+    def _alert_to_triage(self, pk: int):
+        """The alert (404 if the user may not see it), then the role (403) — both before the body is read, so a
+        sales manager is told they may not triage, not that their note is missing."""
+        alert = alert_get_for_user(user=self.request.user, pk=pk)
+        if not can_triage_alerts(self.request.user):
+            raise PermissionDenied(_("Only marketing triages alerts."))
+        return alert
 
     def _detail(self, pk: int) -> dict:
         alert = alert_get_for_user(user=self.request.user, pk=pk)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 
 from ..models import AlertKind, AlertRule
-from ..services.alerts import NOTE_MAX_LENGTH
+from ..services.alerts import NOTE_MAX_LENGTH, RULE_RANGES
 
 
 class AlertTriageForm(forms.Form):
@@ -36,15 +36,24 @@ class AlertRuleForm(forms.Form):
         label=_("Threshold (%)"),
         max_digits=5,
         decimal_places=1,
+        min_value=RULE_RANGES["threshold_pct"][0],
+        max_value=RULE_RANGES["threshold_pct"][1],
         required=False,
         help_text=_("Price gap, out-of-stock rate, sales drop or complaint increase. Leave empty if not used."),
     )
     min_count = forms.IntegerField(
         label=_("Minimum count"),
+        min_value=RULE_RANGES["min_count"][0],
+        max_value=RULE_RANGES["min_count"][1],
         required=False,
         help_text=_("Outlets for an activity spread; complaints for a spike; lines for an out-of-stock rate."),
     )
-    window_days = forms.IntegerField(label=_("Window (days)"), initial=7, min_value=1, max_value=90)
+    window_days = forms.IntegerField(
+        label=_("Window (days)"),
+        initial=7,
+        min_value=RULE_RANGES["window_days"][0],
+        max_value=RULE_RANGES["window_days"][1],
+    )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, rule: AlertRule | None = None, **kwargs):

@@ -158,6 +158,15 @@ class CellStatus:
 
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# The board's period stays inside these bounds: no report is older than the company's records, and a date near the
+# calendar's ends (0001-01-01, 9999-W52) would overflow when the previous or next period is computed.
+BOARD_EARLIEST = datetime.date(2000, 1, 1)
+BOARD_AHEAD = datetime.timedelta(days=365)
+
+
+def _iso_week_text(day: datetime.date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
 
 
 class FilingBoardParams(forms.Form):
@@ -167,9 +176,20 @@ class FilingBoardParams(forms.Form):
     end = forms.DateField(required=False, label=_("Last day"), help_text=_("The 7 days up to this day (YYYY-MM-DD)."))
     week = forms.CharField(required=False, label=_("Week"), help_text=_("An ISO week, e.g. 2026-W05."))
 
-    def __init__(self, data=None, *, user: User):
+    def __init__(self, data=None, *, user: User, today: datetime.date | None = None):
         super().__init__(data)
         self.fields["region"].queryset = board_regions(user)
+        self.latest = (today or timezone.localdate()) + BOARD_AHEAD
+
+    def clean_end(self) -> datetime.date | None:
+        end = self.cleaned_data.get("end")
+        if end is not None and not BOARD_EARLIEST <= end <= self.latest:
+            raise ValidationError(
+                _("Choose a day from %(earliest)s to %(latest)s."),
+                code="out_of_range",
+                params={"earliest": BOARD_EARLIEST.isoformat(), "latest": self.latest.isoformat()},
+            )
+        return end
 
     def clean_week(self) -> datetime.date | None:
         value = (self.cleaned_data.get("week") or "").strip()
@@ -179,9 +199,19 @@ class FilingBoardParams(forms.Form):
         try:
             if match is None:
                 raise ValueError
-            return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise ValidationError(_("Give a week as YYYY-Www, e.g. 2026-W05."), code="invalid") from None
+        if not BOARD_EARLIEST <= monday <= self.latest:
+            raise ValidationError(
+                _("Choose a week from %(earliest)s to %(latest)s."),
+                code="out_of_range",
+                params={
+                    "earliest": _iso_week_text(BOARD_EARLIEST + datetime.timedelta(days=-BOARD_EARLIEST.weekday() % 7)),
+                    "latest": _iso_week_text(self.latest),
+                },
+            )
+        return monday
 
     def clean(self):
         cleaned = super().clean()
@@ -309,10 +339,10 @@ def filing_board(*, user: User, params: dict | None = None, today: datetime.date
     """
     if not can_view_filing_board(user):
         raise PermissionDenied(NOT_ON_THE_BOARD)
-    form = FilingBoardParams(params or {}, user=user)
+    today = today or timezone.localdate()
+    form = FilingBoardParams(params or {}, user=user, today=today)
     if not form.is_valid():
         raise ValidationError(form.errors)
-    today = today or timezone.localdate()
     start, end = form.period(today)
     region = form.cleaned_data.get("region")
 

@@ -10,7 +10,7 @@ from campaigns.serializers.master import BrandRefSerializer, ProductRefSerialize
 from ..models import Alert, AlertKind, AlertRule, Outlet
 from ..permissions import can_triage_alerts
 from ..selectors.alerts import alert_summary, alert_title
-from ..services.alerts import NOTE_MAX_LENGTH
+from ..services.alerts import NOTE_MAX_LENGTH, alert_rule_range_error
 
 
 class OutletRefSerializer(serializers.ModelSerializer):
@@ -127,7 +127,8 @@ class AlertRuleSerializer(serializers.ModelSerializer):
 
 
 class AlertRuleInputSerializer(serializers.Serializer):
-    """Shapes only; which parameters a kind needs is checked by ``feedback.services.alerts``."""
+    """Shapes and ranges (so an absurd number is a 400, never a database error); which parameters a kind needs is
+    checked by ``feedback.services.alerts``."""
 
     kind = serializers.ChoiceField(choices=AlertKind.choices)
     name = serializers.CharField(max_length=200)
@@ -137,7 +138,24 @@ class AlertRuleInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Region id: only facts from this region and below. Null: the whole company."),
     )
-    threshold_pct = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True)
-    min_count = serializers.IntegerField(required=False, allow_null=True)
-    window_days = serializers.IntegerField(required=False)
+    threshold_pct = serializers.DecimalField(
+        max_digits=5, decimal_places=1, required=False, allow_null=True, help_text=_("0 to 1000 (per cent).")
+    )
+    min_count = serializers.IntegerField(required=False, allow_null=True, help_text=_("1 to 10000."))
+    window_days = serializers.IntegerField(required=False, help_text=_("1 to 90 days."))
     active = serializers.BooleanField(required=False)
+
+    def _in_range(self, name: str, value):
+        message = alert_rule_range_error(name, value) if value is not None else None
+        if message:
+            raise serializers.ValidationError(message)
+        return value
+
+    def validate_threshold_pct(self, value):
+        return self._in_range("threshold_pct", value)
+
+    def validate_min_count(self, value):
+        return self._in_range("min_count", value)
+
+    def validate_window_days(self, value):
+        return self._in_range("window_days", value)

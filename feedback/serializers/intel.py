@@ -1,7 +1,6 @@
 """The intel feed over the API: one item's shape (with its line's own fields) and the inputs of marketing's
 actions on it."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
@@ -21,6 +20,7 @@ from ..models import (
 )
 from ..permissions import can_answer_intel, can_follow_up_feedback
 from ..services.intel import ANSWER_MAX_LENGTH
+from .photos import photo_api_url
 
 
 class IntelOutletRefSerializer(serializers.ModelSerializer):
@@ -42,11 +42,13 @@ class IntelPhotoSerializer(serializers.ModelSerializer):
         model = Photo
         fields = ["id", "url", "thumbnail_url", "taken_at"]
 
+    @extend_schema_field(serializers.URLField())
     def get_url(self, photo: Photo) -> str:
-        return reverse("feedback:photo_file", args=[photo.pk])
+        return photo_api_url(photo, "file", context=self.context)
 
+    @extend_schema_field(serializers.URLField())
     def get_thumbnail_url(self, photo: Photo) -> str:
-        return reverse("feedback:photo_thumbnail", args=[photo.pk])
+        return photo_api_url(photo, "thumbnail", context=self.context)
 
 
 class CompetitorIntelLineOutSerializer(serializers.ModelSerializer):

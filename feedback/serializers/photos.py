@@ -6,6 +6,14 @@ from rest_framework import serializers
 from ..models import Photo
 
 
+def photo_api_url(photo: Photo, which: str, *, context: dict) -> str:
+    """The API address of a photo's bytes (``which``: "file" or "thumbnail"), absolute when the serializer has the
+    request: a token client (the mobile app) can fetch it, which the session-only pages under /photos/ refuse."""
+    path = reverse(f"api:photo-{which}", args=[photo.pk])
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class PhotoUploadSerializer(serializers.Serializer):
     # A plain file: whether it is a real image of an accepted type is decided by the service, with clear messages.
     file = serializers.FileField(help_text=_("A JPEG, PNG or WebP photo."))
@@ -18,7 +26,7 @@ class PhotoUploadSerializer(serializers.Serializer):
 
 
 class PhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text=_("The photo itself (needs the same sign-in)."))
+    url = serializers.SerializerMethodField(help_text=_("The photo itself (needs the same sign-in: token or session)."))
     thumbnail_url = serializers.SerializerMethodField(
         help_text=_("A small JPEG of the photo; the original until the thumbnail is made.")
     )
@@ -46,14 +54,10 @@ class PhotoSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def _absolute(self, path: str) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
-
     @extend_schema_field(serializers.URLField())
     def get_url(self, photo: Photo) -> str:
-        return self._absolute(reverse("feedback:photo_file", args=[photo.pk]))
+        return photo_api_url(photo, "file", context=self.context)
 
     @extend_schema_field(serializers.URLField())
     def get_thumbnail_url(self, photo: Photo) -> str:
-        return self._absolute(reverse("feedback:photo_thumbnail", args=[photo.pk]))
+        return photo_api_url(photo, "thumbnail", context=self.context)

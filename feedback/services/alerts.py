@@ -104,13 +104,16 @@ def _competitor_price_gap(rule: AlertRule, report: DailyReport) -> list[_Finding
         .order_by("position", "pk")
     )
     findings = []
+    week = _iso_week(report.date)
     for line in lines:
         list_price = line.product.list_price
         gap = (list_price - line.observed_price) / list_price * _HUNDRED if list_price else _HUNDRED
+        cut = f"{line.brand_id}:{line.product_id}:{line.outlet_id or '-'}:{_money(line.observed_price)}"
         findings.append(
             _Finding(
-                # The same cut at the same outlet reported again is the same facts (no date in it).
-                fingerprint=f"{line.brand_id}:{line.product_id}:{line.outlet_id or '-'}:{_money(line.observed_price)}",
+                # The same cut reported again in the same region and week is the same facts; another region (whose
+                # manager follows it, with or without an outlet named) or a later week is news again.
+                fingerprint=f"{cut}:{report.region_id}:{week}",
                 details={
                     "observed_price": _money(line.observed_price),
                     "list_price": _money(list_price),
@@ -435,9 +438,12 @@ class AlertAction:
 
 
 # The one table of allowed moves: (from, action) → to. A note can be added in any state (``alert_add_note``).
+# A move to the state the alert is already in changes nothing: acknowledging twice is a retried request (a lost
+# answer on a phone, a double click), not an error.
 ALERT_TRANSITIONS: dict[tuple[str, str], str] = {
     (AlertStatus.OPEN, AlertAction.ACKNOWLEDGE): AlertStatus.ACKNOWLEDGED,
     (AlertStatus.OPEN, AlertAction.RESOLVE): AlertStatus.RESOLVED,
+    (AlertStatus.ACKNOWLEDGED, AlertAction.ACKNOWLEDGE): AlertStatus.ACKNOWLEDGED,
     (AlertStatus.ACKNOWLEDGED, AlertAction.RESOLVE): AlertStatus.RESOLVED,
 }
 
@@ -473,20 +479,23 @@ def _alert_apply(*, user: User, alert: Alert, action: str | None, note: str) -> 
         if target is None:
             if locked.status == AlertStatus.RESOLVED:
                 message = _("This alert is already resolved.")
-            elif locked.status == AlertStatus.ACKNOWLEDGED and action == AlertAction.ACKNOWLEDGE:
-                message = _("This alert is already acknowledged.")
             else:
                 message = _("This alert cannot be changed that way now.")
             raise ValidationError({"status": message})
-        locked.status = target
-        changed.append("status")
-        if action == AlertAction.ACKNOWLEDGE or locked.acknowledged_at is None:
-            # Resolving an open alert also acknowledges it: someone looked at it.
-            locked.acknowledged_by, locked.acknowledged_at = user, now
-            changed += ["acknowledged_by", "acknowledged_at"]
-        if target == AlertStatus.RESOLVED:
-            locked.resolved_by, locked.resolved_at = user, now
-            changed += ["resolved_by", "resolved_at"]
+        if target == locked.status:
+            # Already there: who moved it and when stay; the retry's note is not written a second time.
+            if note and locked.note.endswith(f"] {note}"):
+                note = ""
+        else:
+            locked.status = target
+            changed.append("status")
+            if action == AlertAction.ACKNOWLEDGE or locked.acknowledged_at is None:
+                # Resolving an open alert also acknowledges it: someone looked at it.
+                locked.acknowledged_by, locked.acknowledged_at = user, now
+                changed += ["acknowledged_by", "acknowledged_at"]
+            if target == AlertStatus.RESOLVED:
+                locked.resolved_by, locked.resolved_at = user, now
+                changed += ["resolved_by", "resolved_at"]
     if note:
         locked.note = _noted(locked, user=user, note=note, now=now)
         changed.append("note")
@@ -496,7 +505,8 @@ def _alert_apply(*, user: User, alert: Alert, action: str | None, note: str) -> 
 
 
 def alert_acknowledge(*, user: User, alert: Alert, note: str = "") -> Alert:
-    """Marketing has seen the alert (open → acknowledged), optionally saying what they will do."""
+    """Marketing has seen the alert (open → acknowledged), optionally saying what they will do. Acknowledging an
+    acknowledged alert changes nothing (a note other than the last one written is still added)."""
     return _alert_apply(user=user, alert=alert, action=AlertAction.ACKNOWLEDGE, note=_clean_note(note, required=False))
 
 
@@ -528,6 +538,25 @@ RULE_PARAMETERS: dict[str, dict[str, bool]] = {
 # Kinds whose threshold is a share of something: 100 % or more could never (or always) fire.
 _BELOW_HUNDRED = {AlertKind.COMPETITOR_PRICE_GAP, AlertKind.POS_SALES_DROP}
 RULE_FIELDS = ("kind", "name", "region", "threshold_pct", "min_count", "window_days", "active")
+# The sensible range of each number of a rule (both ends included); the API checks them too, so an absurd value is
+# a 400 before it reaches the database (min_count is a 4-byte integer on PostgreSQL).
+RULE_RANGES: dict[str, tuple[Decimal | int, Decimal | int]] = {
+    "threshold_pct": (Decimal(0), Decimal(1000)),
+    "min_count": (1, 10_000),
+    "window_days": (1, 90),
+}
+
+
+def alert_rule_range_error(name: str, value) -> str | None:
+    """The message for a rule's number outside ``RULE_RANGES`` (None when it is inside)."""
+    low, high = RULE_RANGES[name]
+    if low <= value <= high:
+        return None
+    return {
+        "threshold_pct": _("Enter a threshold between 0 and 1000 %."),
+        "min_count": _("The minimum count is 1 to %(max)s.") % {"max": high},
+        "window_days": _("The window is 1 to 90 days."),
+    }[name]
 
 
 def alert_rule_validate(values: dict) -> None:
@@ -546,14 +575,15 @@ def alert_rule_validate(values: dict) -> None:
     elif len(name) > AlertRule._meta.get_field("name").max_length:
         add("name", _("Keep the name to 200 characters."))
     window = values.get("window_days")
-    if window is None or not 1 <= window <= 90:
+    if window is None:
         add("window_days", _("The window is 1 to 90 days."))
+    for parameter in RULE_RANGES:
+        value = values.get(parameter)
+        message = alert_rule_range_error(parameter, value) if value is not None else None
+        if message:
+            add(parameter, message)
 
     threshold, min_count = values.get("threshold_pct"), values.get("min_count")
-    if threshold is not None and not Decimal(0) <= threshold <= Decimal(1000):
-        add("threshold_pct", _("Enter a threshold between 0 and 1000 %."))
-    if min_count is not None and min_count < 1:
-        add("min_count", _("The minimum count is at least 1."))
     if kind in RULE_PARAMETERS:
         label = AlertKind(kind).label
         needs = RULE_PARAMETERS[kind]

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import io
 import logging
+import struct
 import uuid
 import warnings
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +23,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from accounts.models import User
 
@@ -73,11 +74,20 @@ def _not_an_image() -> ValidationError:
     return _refuse(_("This file is not a photo. Upload a JPEG, PNG or WebP image."))
 
 
+def _too_many_pixels(width: int, height: int) -> ValidationError:
+    limit = settings.PHOTO_MAX_PIXELS
+    return _refuse(
+        _("The picture is %(width)s × %(height)s pixels; at most %(megapixels)s megapixels are accepted.")
+        % {"width": width, "height": height, "megapixels": f"{limit / 1_000_000:g}"}
+    )
+
+
 def _open(data: bytes) -> Image.Image:
-    """Open ``data`` as an image of an allowed format and size (the pixels are not decoded yet)."""
+    """Open ``data`` as an image of an allowed format and size; only the header is read, the pixels are not
+    decoded yet. Every path that decodes an upload or a stored original goes through here."""
     try:
         with warnings.catch_warnings():
-            # Between Pillow's limit and twice it, Image.open only warns; the size check below refuses those.
+            # Between Pillow's limit and twice it, Image.open only warns; the size checks below refuse those.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as error:
@@ -89,11 +99,18 @@ def _open(data: bytes) -> Image.Image:
         raise _refuse(
             _("%(format)s images are not accepted. Upload a JPEG, PNG or WebP photo.") % {"format": image.format}
         )
-    # Refused before the pixels are decoded: a "decompression bomb" is a small file that would take gigabytes of
-    # memory. Pillow's limit (about 89 MP) is above any phone camera; Image.open itself refuses twice as many.
+    # Refused before the pixels are decoded: a "decompression bomb" is a small file that takes gigabytes of memory
+    # (a 9400 × 9400 RGBA PNG of 370 KB decodes to 350 MB, and every copy made while working on it as much again).
+    # PHOTO_MAX_PIXELS (40 MP) is above phone cameras; Pillow's own limit (about 89 MP) stays as a backstop.
     width, height = image.size
-    limit = Image.MAX_IMAGE_PIXELS
-    if width < 1 or height < 1 or (limit is not None and width * height > limit):
+    if width < 1 or height < 1:
+        image.close()
+        raise _not_an_image()
+    if width * height > settings.PHOTO_MAX_PIXELS:
+        image.close()
+        raise _too_many_pixels(width, height)
+    pillow_limit = Image.MAX_IMAGE_PIXELS
+    if pillow_limit is not None and width * height > pillow_limit:
         image.close()
         raise _refuse(_("The picture has too many pixels."))
     return image
@@ -104,7 +121,7 @@ def _check(data: bytes) -> tuple[str, int, int]:
     image = _open(data)
     try:
         image_format, (width, height) = image.format, image.size
-        image.verify()  # the file's structure (checksums, chunks)
+        image.verify()  # the file's structure (checksums, chunks), without decoding the pixels
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise _not_an_image() from error
     finally:
@@ -125,14 +142,51 @@ def dhash(image: Image.Image) -> str:
     return f"{bits:016x}"
 
 
-def _picture_dhash(data: bytes) -> str:
-    """The dHash of the picture as it is shown (EXIF orientation applied); decodes the pixels, so a truncated file
-    that passed ``verify`` is refused here."""
+_HASH_SIZE = 256  # the hash is taken on a copy this small at most: plenty for a 9×8 grid
+_ORIENTATION = 0x0112
+# EXIF orientation → the turn that shows the picture upright (what ImageOps.exif_transpose does).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _read_exif(image: Image.Image) -> Image.Exif | None:
+    """The EXIF of a decoded image (a PNG's EXIF chunk may follow the pixels, hence after ``load``)."""
+    try:
+        return image.getexif()
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError, struct.error):
+        return None  # garbled EXIF is no evidence, and no reason to refuse the photo
+
+
+def _reduced_upright(image: Image.Image, *, size: int, exif: Image.Exif | None) -> Image.Image:
+    """The decoded ``image`` reduced in place to fit ``size`` × ``size`` (so the full size is let go before any
+    other work), then turned upright as its EXIF orientation says. Palette, 1-bit, 16-bit and CMYK pictures are
+    converted first (keeping transparency): they do not resample smoothly as they are."""
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    image.thumbnail((size, size), Image.Resampling.LANCZOS)
+    orientation = exif.get(_ORIENTATION) if exif is not None else None
+    method = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
+
+
+def _picture_evidence(data: bytes) -> tuple[str, Image.Exif | None]:
+    """The dHash of the picture as it is shown (EXIF orientation applied) and its EXIF, from one opening of the
+    file (size-checked by ``_open``). A JPEG is decoded at a reduced scale; a PNG or WebP is decoded once, within
+    PHOTO_MAX_PIXELS, and reduced before anything else is done with it. A truncated file that passed ``verify``
+    is refused here, when its pixels are decoded."""
     image = _open(data)
     try:
-        image.draft("L", (64, 64))  # JPEG: decode at a reduced scale, fast even for a 50 MP photo
-        shown = ImageOps.exif_transpose(image)
-        return dhash(shown)
+        image.draft("L", (_HASH_SIZE, _HASH_SIZE))  # JPEG: decode at 1/2 … 1/8 scale, fast even for a 40 MP photo
+        image.load()
+        exif = _read_exif(image)
+        return dhash(_reduced_upright(image, size=_HASH_SIZE, exif=exif)), exif
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise _not_an_image() from error
     finally:
@@ -142,21 +196,29 @@ def _picture_dhash(data: bytes) -> str:
 # --- EXIF evidence -----------------------------------------------------------------------------------------------
 
 
-def _exif(data: bytes) -> Image.Exif | None:
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return image.getexif()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return None
-
-
 def _exif_text(value) -> str:
     if isinstance(value, bytes):
         value = value.decode("ascii", "ignore")
     return str(value or "").strip("\x00 ")
 
 
+_EARLIEST_TAKEN = datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
+_CLOCK_AHEAD = datetime.timedelta(days=1)
+
+
 def exif_taken_at(exif: Image.Exif) -> datetime.datetime | None:
+    """When the picture was taken, if the camera says so plausibly; else None."""
+    # A camera with a reset or garbled clock says 0001-01-01 or 9999-12-31: that is no evidence of a time (and
+    # such a date cannot even be stored, nor compared, once moved by its offset to UTC).
+    try:
+        taken = _exif_datetime(exif)
+        plausible = taken is not None and _EARLIEST_TAKEN <= taken <= timezone.now() + _CLOCK_AHEAD
+    except (OverflowError, ValueError):
+        return None
+    return taken if plausible else None
+
+
+def _exif_datetime(exif: Image.Exif) -> datetime.datetime | None:
     """DateTimeOriginal with OffsetTimeOriginal when the camera wrote it, else in the company's time zone."""
     try:
         details = exif.get_ifd(ExifTags.IFD.Exif)
@@ -251,9 +313,8 @@ def photo_upload(*, user: User, file, client_uuid: uuid.UUID | None = None) -> t
 
     data = _read_upload(file)
     image_format, width, height = _check(data)
-    picture_hash = _picture_dhash(data)
+    picture_hash, exif = _picture_evidence(data)
     content_type, extension = ALLOWED_FORMATS[image_format]
-    exif = _exif(data)
     taken_at = exif_taken_at(exif) if exif is not None else None
     latitude, longitude = exif_gps(exif) if exif is not None else (None, None)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -290,6 +351,9 @@ def photo_upload(*, user: User, file, client_uuid: uuid.UUID | None = None) -> t
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        photo.file.storage.delete(photo.file.name)  # whatever went wrong, the file of a row not kept goes too
+        raise
     return photo, True
 
 
@@ -303,17 +367,19 @@ def _enqueue_thumbnail(photo_id: int) -> None:
 
 
 def _thumbnail_bytes(data: bytes, *, size: int) -> bytes:
-    with Image.open(io.BytesIO(data)) as image:
+    """The thumbnail JPEG. The original is size-checked like an upload (one stored before a lower limit is not
+    decoded), decoded at a reduced scale when it is a JPEG, and reduced before it is turned upright and flattened
+    onto white, so no full-size copy is made."""
+    with _open(data) as image:
         image.draft("RGB", (size, size))  # JPEG: decode at a reduced scale
-        shown = ImageOps.exif_transpose(image)
-        if shown.mode in ("RGBA", "LA") or (shown.mode == "P" and "transparency" in shown.info):
+        image.load()
+        shown = _reduced_upright(image, size=size, exif=_read_exif(image))
+        if shown.mode in ("RGBA", "LA"):
             rgba = shown.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            shown = flat
+            shown = Image.new("RGB", rgba.size, (255, 255, 255))
+            shown.paste(rgba, mask=rgba.getchannel("A"))
         else:
             shown = shown.convert("RGB")
-        shown.thumbnail((size, size), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         shown.save(buffer, "JPEG", quality=82, optimize=True)
     return buffer.getvalue()
@@ -335,7 +401,10 @@ def photo_thumbnail_make(*, photo_id: int) -> bool:
         return False
     try:
         thumbnail = _thumbnail_bytes(data, size=settings.PHOTO_THUMBNAIL_SIZE)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except ValidationError as refusal:  # too many pixels (or no longer an accepted image)
+        logger.warning("Photo %s: the original is refused (%s); no thumbnail.", photo.pk, refusal.messages[0])
+        return False
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         logger.warning("Photo %s: the original cannot be decoded; no thumbnail.", photo.pk)
         return False
     photo.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail), save=False)

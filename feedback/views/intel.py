@@ -20,7 +20,7 @@ from coordination.pages import paginate
 
 from ..forms.intel import IntelAnswerForm, IntelFollowUpForm, IntelUsefulForm, feed_query
 from ..models import FollowUp, IntelItem
-from ..permissions import can_answer_intel, can_follow_up_feedback, can_open_intel_feed
+from ..permissions import can_answer_intel, can_file_reports, can_follow_up_feedback, can_open_intel_feed
 from ..selectors.intel import (
     SECTION_CHOICES,
     IntelFilter,
@@ -31,7 +31,9 @@ from ..selectors.intel import (
 from ..services.intel import ANSWER_MAX_LENGTH, intel_acknowledge, intel_answer, intel_follow_up, intel_mark_useful
 
 
-def _not_for_you() -> PermissionDenied:
+def _not_for_you(user) -> PermissionDenied:
+    if not can_file_reports(user):  # e.g. HR: they file no intel, so no answers to point them to
+        return PermissionDenied(_("The intel feed is for marketing, sales managers and the management."))
     return PermissionDenied(
         _(
             "The intel feed is for marketing, sales managers and the management. Marketing's answers to your own "
@@ -59,7 +61,7 @@ def _card_context(request: HttpRequest, item: IntelItem, back: str) -> dict:
 @require_safe
 def intel_feed_view(request: HttpRequest) -> HttpResponse:
     if not can_open_intel_feed(request.user):
-        raise _not_for_you()
+        raise _not_for_you(request.user)
     filterset = IntelFilter(request.GET, queryset=IntelItem.objects.none())
     valid = filterset.is_valid()  # invalid filters are shown on the form, over an empty list
     items = intel_feed(user=request.user, filters=request.GET) if valid else IntelItem.objects.none()

@@ -193,6 +193,7 @@
       const img = id && id.closest("[data-photo-field]").querySelector("[data-photo-thumb]");
       if (img) { img.src = src; img.hidden = false; }
     });
+    form.querySelectorAll("[data-photo-field]").forEach((field) => { if (field.syncPhoto) field.syncPhoto(); });
   };
 
   const clearJsErrors = () => {
@@ -339,6 +340,24 @@
     if (!pick || !input) return;
     pick.hidden = false;
     status.textContent = "";
+    // A wrong picture can be taken off the line (the line then has no photo until another one is attached).
+    const photoId = field.querySelector("[data-photo-id]");
+    const thumb = field.querySelector("[data-photo-thumb]");
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "small remove-photo";
+    remove.textContent = d.msgRemovePhoto;
+    pick.after(remove);
+    field.syncPhoto = () => { remove.hidden = !photoId.value; };
+    field.syncPhoto();
+    remove.addEventListener("click", () => {
+      photoId.value = "";
+      thumb.removeAttribute("src");
+      thumb.hidden = true;
+      status.textContent = "";
+      field.syncPhoto();
+      changed(field.closest("[data-section]"));
+    });
     input.addEventListener("change", async () => {
       const file = input.files && input.files[0];
       if (!file) return;
@@ -364,6 +383,7 @@
         img.src = data.thumbnail_url;
         img.hidden = false;
         status.textContent = d.msgUploaded;
+        field.syncPhoto();
         input.value = "";
         changed(field.closest("[data-section]"));
       } catch (error) {

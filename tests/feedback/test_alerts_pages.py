@@ -89,9 +89,10 @@ def test_triage_through_the_detail_page(client, w):
     missing_note = client.post(f"/alerts/{alert.pk}/triage/", {"action": "resolve", "note": ""})
     assert missing_note.status_code == 400
     assert "a note is required to resolve an alert" in missing_note.content.decode()
-    illegal = client.post(f"/alerts/{alert.pk}/triage/", {"action": "acknowledge"})
-    assert illegal.status_code == 400
-    assert "This alert is already acknowledged." in illegal.content.decode()
+    retried = client.post(f"/alerts/{alert.pk}/triage/", {"action": "acknowledge", "note": "On it."})
+    assert retried.status_code == 302  # acknowledging twice (a double click) is no error, and changes nothing
+    alert.refresh_from_db()
+    assert alert.note.count("On it.") == 1
     resolved = client.post(f"/alerts/{alert.pk}/triage/", {"action": "resolve", "note": "Price matched."}, follow=True)
 
     assert resolved.status_code == 200
@@ -194,6 +195,26 @@ def test_a_marketing_manager_creates_and_edits_a_rule_through_the_forms(client, 
         Decimal("20.0"),
         False,
     )
+
+
+def test_the_rule_form_refuses_numbers_out_of_range(client, w):
+    client.force_login(w.people.mkt_manager)
+
+    response = client.post(
+        "/alerts/rules/new/",
+        {
+            "kind": "complaint_spike",
+            "name": "Spike",
+            "threshold_pct": "50",
+            "min_count": "2147483648",
+            "window_days": 7,
+        },
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["min_count"]
+    assert 'max="10000"' in response.content.decode()
+    assert not AlertRule.objects.exists()
 
 
 def test_detail_links_the_report_for_readers_of_it(client, w):

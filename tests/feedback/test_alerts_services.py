@@ -94,17 +94,45 @@ def test_lines_without_a_price_or_our_product_raise_nothing(w):
     assert evaluate(r) == []
 
 
-def test_the_same_facts_raise_once_even_reported_again_another_day(w):
+def test_the_same_facts_raise_once_even_reported_again_another_day_of_the_week(w):
     rule(AlertKind.COMPETITOR_PRICE_GAP)
     first = price_cut(w, "7.00")
 
     assert len(evaluate(first.report)) == 1
     assert evaluate(first.report) == []
-    again = price_cut(w, "7.00", rep=w.people.rep_hz, day=DAY + datetime.timedelta(days=1))
+    again = price_cut(w, "7.00", day=DAY + datetime.timedelta(days=1))  # Thursday of the same week
     assert evaluate(again.report) == []
-    deeper = price_cut(w, "6.50", rep=w.people.rep_hz, day=DAY + datetime.timedelta(days=1))
+    deeper = price_cut(w, "6.50", day=DAY + datetime.timedelta(days=1))
     assert [a.details["observed_price"] for a in evaluate(deeper.report)] == ["6.50"]
     assert Alert.objects.count() == 2
+
+
+def test_the_same_cut_alerts_each_region_and_again_in_a_later_week(w):
+    """The fingerprint names the report's region and ISO week: the same cut reported in Beijing (no outlet) still
+    alerts North after Shanghai reported it, and the same cut months later alerts again."""
+    rule(AlertKind.COMPETITOR_PRICE_GAP)
+    lines = [
+        CompetitorIntelLineFactory(
+            report=report(rep, day), brand=w.competitor, product=w.cola, observed_price=Decimal("7.00"), outlet=None
+        )
+        for rep, day in (
+            (w.people.rep_sh, DAY),
+            (w.people.rep_bj, DAY),
+            (w.people.rep_sh, DAY + datetime.timedelta(days=2)),  # Friday: the same week
+            (w.people.rep_sh, DAY + datetime.timedelta(days=90)),
+        )
+    ]
+
+    raised = [[a.fingerprint for a in evaluate(line.report)] for line in lines]
+
+    same = f"{w.competitor.pk}:{w.cola.pk}:-:7.00"
+    assert raised == [
+        [f"{same}:{w.regions.sh.pk}:2025-W10"],
+        [f"{same}:{w.regions.bj.pk}:2025-W10"],
+        [],
+        [f"{same}:{w.regions.sh.pk}:2025-W23"],
+    ]
+    assert Alert.objects.filter(region=w.regions.bj).count() == 1
 
 
 def test_draft_reports_and_superseded_lines_are_ignored(w):

@@ -37,6 +37,7 @@ def test_the_transition_table_is_the_documented_one():
     assert ALERT_TRANSITIONS == {
         ("open", "acknowledge"): "acknowledged",
         ("open", "resolve"): "resolved",
+        ("acknowledged", "acknowledge"): "acknowledged",  # a retried request: nothing changes
         ("acknowledged", "resolve"): "resolved",
     }
 
@@ -74,12 +75,32 @@ def test_resolving_an_open_alert_also_marks_it_acknowledged(people, alert):
     assert alert.acknowledged_at == alert.resolved_at
 
 
+def test_acknowledging_again_is_idempotent(people, alert):
+    """A retried acknowledgement (the mobile app lost the answer) succeeds and changes nothing; only a different
+    note is still kept."""
+    first = alert_acknowledge(user=people.mkt_staff, alert=alert, note="On it.")
+
+    retried = alert_acknowledge(user=people.mkt_staff, alert=alert, note="On it.")
+    by_someone_else = alert_acknowledge(user=people.mkt_manager, alert=alert)
+    alert.refresh_from_db()
+
+    assert (retried.status, by_someone_else.status) == ("acknowledged", "acknowledged")
+    assert (alert.status, alert.acknowledged_by, alert.acknowledged_at) == (
+        "acknowledged",
+        people.mkt_staff,
+        first.acknowledged_at,
+    )
+    assert alert.note == first.note
+    assert alert.note.endswith("] On it.")
+
+    alert_acknowledge(user=people.mkt_manager, alert=alert, note="Calling the rep.")
+    alert.refresh_from_db()
+    assert [entry.split("] ", 1)[1] for entry in alert.note.split("\n\n")] == ["On it.", "Calling the rep."]
+    assert (alert.acknowledged_by, alert.acknowledged_at) == (people.mkt_staff, first.acknowledged_at)
+
+
 def test_illegal_transitions_are_refused_and_change_nothing(people, alert):
     alert_acknowledge(user=people.mkt_staff, alert=alert)
-    with pytest.raises(ValidationError) as twice:
-        alert_acknowledge(user=people.mkt_staff, alert=alert, note="again")
-    assert twice.value.message_dict == {"status": ["This alert is already acknowledged."]}
-
     alert_resolve(user=people.mkt_staff, alert=alert, note="Done.")
     for action in (
         lambda: alert_acknowledge(user=people.mkt_staff, alert=alert),
@@ -182,6 +203,17 @@ def test_a_marketing_manager_creates_a_rule_for_each_kind(people, regions):
             {
                 "threshold_pct": ["An out-of-stock rate cannot exceed 100 %: enter less than 100."],
                 "window_days": ["The window is 1 to 90 days."],
+            },
+        ),
+        (
+            {"kind": "competitor_activity_spread", "min_count": 10001, "window_days": 91},
+            {"min_count": ["The minimum count is 1 to 10000."], "window_days": ["The window is 1 to 90 days."]},
+        ),
+        (
+            {"kind": "complaint_spike", "min_count": 2**31, "threshold_pct": Decimal("1000.1")},
+            {
+                "min_count": ["The minimum count is 1 to 10000."],
+                "threshold_pct": ["Enter a threshold between 0 and 1000 %."],
             },
         ),
         (

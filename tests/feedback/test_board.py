@@ -127,6 +127,14 @@ def test_an_iso_week_shows_monday_to_sunday(f):
         ({"end": "2026-13-01"}, "end"),
         ({"week": "2026-W47", "end": "2026-11-18"}, "__all__"),
         ({"region": "999999"}, "region"),
+        ({"end": "0001-01-01"}, "end"),  # its 7 days would start before the calendar does
+        ({"end": "1999-12-31"}, "end"),
+        ({"end": "2027-11-19"}, "end"),  # more than a year after today
+        ({"end": "9999-12-31"}, "end"),
+        ({"week": "0001-W01"}, "week"),
+        ({"week": "1999-W52"}, "week"),  # its Monday is 1999-12-27
+        ({"week": "2027-W48"}, "week"),  # Monday 2027-11-22
+        ({"week": "9999-W52"}, "week"),
     ],
 )
 def test_bad_parameters_are_refused_with_a_message_per_field(f, params, field):
@@ -134,6 +142,25 @@ def test_bad_parameters_are_refused_with_a_message_per_field(f, params, field):
         filing_board(user=_fresh(f.people.mgr_east), params=params, today=WEDNESDAY)
 
     assert list(error.value.message_dict) == [field]
+
+
+def test_the_period_is_from_2000_to_a_year_ahead(f):
+    manager = _fresh(f.people.mgr_east)
+    first = filing_board(user=manager, params={"week": "2000-W01"}, today=WEDNESDAY)
+    earliest = filing_board(user=manager, params={"end": "2000-01-01"}, today=WEDNESDAY)
+    latest = filing_board(user=manager, params={"end": "2027-11-18"}, today=WEDNESDAY)
+    last_week = filing_board(user=manager, params={"week": "2027-W46"}, today=WEDNESDAY)
+
+    assert (first.start, first.end) == (_day("2000-01-03"), _day("2000-01-09"))
+    assert (earliest.start, earliest.previous_end) == (_day("1999-12-26"), _day("1999-12-25"))
+    assert (latest.end, latest.next_end) == (_day("2027-11-18"), _day("2027-11-25"))
+    assert last_week.start == _day("2027-11-15")
+    with pytest.raises(ValidationError) as error:
+        filing_board(user=manager, params={"end": "1999-12-31"}, today=WEDNESDAY)
+    assert error.value.message_dict == {"end": ["Choose a day from 2000-01-01 to 2027-11-18."]}
+    with pytest.raises(ValidationError) as error:
+        filing_board(user=manager, params={"week": "9999-W52"}, today=WEDNESDAY)
+    assert error.value.message_dict == {"week": ["Choose a week from 2000-W01 to 2027-W46."]}
 
 
 # --- whose board -------------------------------------------------------------------------------------------------
@@ -206,6 +233,18 @@ def test_the_page_answers_a_bad_parameter_with_the_message(client, f):
     assert response.context["board"].end == timezone.localdate()
 
 
+@pytest.mark.parametrize("params", [{"end": "0001-01-03"}, {"week": "0001-W01"}, {"week": "9999-W52"}])
+def test_the_page_answers_a_date_out_of_range_with_the_message(client, f, params):
+    client.force_login(f.people.mgr_east)
+
+    response = client.get(PAGE, params)
+
+    assert response.status_code == 400
+    assert 'data-testid="board-errors"' in response.content.decode()
+    assert list(response.context["errors"]) == list(params)
+    assert response.context["board"].end == timezone.localdate()
+
+
 @pytest.mark.parametrize("who", ["rep_sh", "hr"])
 def test_the_page_is_a_403_with_the_reason_for_reps_and_hr(client, f, who):
     client.force_login(getattr(f.people, who))
@@ -260,6 +299,16 @@ def test_the_api_refuses_a_region_outside_the_territory_with_a_400(api_client, f
 
     assert response.status_code == 400
     assert set(response.json()) == {"region", "week"}
+
+
+@pytest.mark.parametrize(("params", "field"), [({"end": "0001-01-01"}, "end"), ({"week": "9999-W52"}, "week")])
+def test_the_api_refuses_a_date_out_of_range_with_a_400(api_client, f, params, field):
+    api_client.force_authenticate(f.people.mgr_east)
+
+    response = api_client.get(API, params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
 
 
 def test_the_api_needs_a_signed_in_user(api_client, f):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.urls import reverse
 from PIL import Image
+from rest_framework.authtoken.models import Token
 
 from feedback.models import Photo
 from feedback.services.photos import photo_thumbnail_make
@@ -31,6 +32,8 @@ def upload(data: bytes | None = None, **extra) -> dict:
 def test_url_names():
     assert reverse("api:photo-list") == URL
     assert reverse("api:photo-detail", args=[7]) == "/api/v1/photos/7/"
+    assert reverse("api:photo-file", args=[7]) == "/api/v1/photos/7/file/"
+    assert reverse("api:photo-thumbnail", args=[7]) == "/api/v1/photos/7/thumbnail/"
     assert reverse("feedback:photo_file", args=[7]) == "/photos/7/"
     assert reverse("feedback:photo_thumbnail", args=[7]) == "/photos/7/thumbnail/"
 
@@ -53,8 +56,8 @@ def test_upload_answers_201_then_200_on_a_retry(api_client, people, django_captu
     assert response.json() == {
         "id": photo.pk,
         "uuid": str(photo.uuid),
-        "url": f"http://testserver/photos/{photo.pk}/",
-        "thumbnail_url": f"http://testserver/photos/{photo.pk}/thumbnail/",
+        "url": f"http://testserver/api/v1/photos/{photo.pk}/file/",
+        "thumbnail_url": f"http://testserver/api/v1/photos/{photo.pk}/thumbnail/",
         "width": 64,
         "height": 48,
         "content_type": "image/jpeg",
@@ -131,6 +134,8 @@ def test_photo_visibility_matrix(client, api_client, people, photo, viewer, sees
     expected = 200 if sees else 404
 
     assert api_client.get(f"{URL}{photo.pk}/").status_code == expected
+    assert api_client.get(f"{URL}{photo.pk}/file/").status_code == expected
+    assert api_client.get(f"{URL}{photo.pk}/thumbnail/").status_code == expected
     assert client.get(f"/photos/{photo.pk}/").status_code == expected
     assert client.get(f"/photos/{photo.pk}/thumbnail/").status_code == expected
 
@@ -146,6 +151,48 @@ def test_the_file_is_served_with_its_stored_type_and_safe_headers(client, people
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, max-age=86400"
     assert response["Content-Disposition"] == f'inline; filename="{photo.uuid.hex}.jpg"'
+
+
+def test_a_token_client_fetches_the_file_and_thumbnail_the_api_links_to(api_client, people, photo, settings):
+    """The mobile app signs in with a token: the addresses in the API's answers must work for it (the pages under
+    /photos/ send it to the sign-in page)."""
+    settings.PHOTO_THUMBNAIL_SIZE = 16
+    token = Token.objects.create(user=people.mgr_east)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with photo.file.storage.open(photo.file.name) as handle:
+        stored = handle.read()
+    details = api_client.get(f"{URL}{photo.pk}/").json()
+
+    original = api_client.get(details["url"], HTTP_ACCEPT="image/webp,image/*,*/*;q=0.8")
+    original_bytes = b"".join(original.streaming_content)
+    before = b"".join(api_client.get(details["thumbnail_url"], HTTP_ACCEPT="image/*").streaming_content)
+    photo_thumbnail_make(photo_id=photo.pk)
+    after = api_client.get(details["thumbnail_url"])
+
+    assert details["url"] == f"http://testserver/api/v1/photos/{photo.pk}/file/"
+    assert original.status_code == 200
+    assert original_bytes == stored
+    assert original["Content-Type"] == "image/jpeg"
+    assert original["X-Content-Type-Options"] == "nosniff"
+    assert original["Cache-Control"] == "private, max-age=86400"
+    assert original["Content-Disposition"] == f'inline; filename="{photo.uuid.hex}.jpg"'
+    assert before == stored  # the original until the thumbnail is made
+    assert after.status_code == 200
+    assert after["Content-Disposition"] == f'inline; filename="{photo.uuid.hex}_thumb.jpg"'
+    assert after["X-Content-Type-Options"] == "nosniff"
+    with Image.open(io.BytesIO(b"".join(after.streaming_content))) as image:
+        assert (image.format, image.size) == ("JPEG", (16, 12))
+    assert api_client.get(f"/photos/{photo.pk}/").status_code == 302  # the page still needs a session
+
+
+def test_the_api_bytes_refuse_the_anonymous_and_unknown_photos(api_client, people, photo):
+    assert api_client.get(f"{URL}{photo.pk}/file/").status_code == 401
+    assert api_client.get(f"{URL}{photo.pk}/thumbnail/").status_code == 401
+    api_client.force_authenticate(people.hr)
+    hidden = api_client.get(f"{URL}{photo.pk}/file/", HTTP_ACCEPT="image/*")
+    assert hidden.status_code == 404
+    assert hidden["Content-Type"] == "application/json"
+    assert api_client.get(f"{URL}999999/thumbnail/").status_code == 404
 
 
 def test_the_thumbnail_falls_back_to_the_original_until_it_is_made(client, people, photo, settings):

@@ -4,16 +4,19 @@ import datetime
 import hashlib
 import io
 import random
+import struct
 import uuid
+import zlib
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 
 from accounts.roles import Role
 from feedback.models import Photo
@@ -345,3 +348,128 @@ def test_thumbnail_of_a_transparent_png(rep, settings):
 
 def test_thumbnail_of_a_missing_photo_does_nothing():
     assert photo_thumbnail_make(photo_id=987654) is False
+
+
+# --- hostile inputs ----------------------------------------------------------------------------------------------
+
+
+def bomb_png(width: int = 9400, height: int = 9400) -> bytes:
+    """A transparent RGBA PNG of ``width`` × ``height`` written chunk by chunk (never held in memory decoded):
+    9400 × 9400 is about 340 KB of file and 350 MB of pixels — under Pillow's own limit of about 89 MP."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + width * 4)  # filter byte, then RGBA
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def never_decode(monkeypatch) -> None:
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"decoded a {self.size} picture")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+
+
+def test_a_small_file_with_too_many_pixels_is_refused_before_decoding(rep, monkeypatch, settings):
+    data = bomb_png()
+    assert len(data) < settings.PHOTO_MAX_BYTES
+    assert settings.PHOTO_MAX_PIXELS == 40_000_000
+    never_decode(monkeypatch)
+
+    with pytest.raises(ValidationError) as caught:
+        photo_upload(user=rep, file=upload(data, name="shelf.png", content_type="image/png"))
+
+    assert caught.value.message_dict == {
+        "file": ["The picture is 9400 × 9400 pixels; at most 40 megapixels are accepted."]
+    }
+    assert not Photo.objects.exists()
+
+
+def test_the_pixel_limit_is_the_setting(rep, settings):
+    data = jpeg_bytes(size=(64, 48))
+    settings.PHOTO_MAX_PIXELS = 64 * 48 - 1
+    with pytest.raises(ValidationError) as caught:
+        photo_upload(user=rep, file=upload(data))
+    assert caught.value.message_dict == {
+        "file": ["The picture is 64 × 48 pixels; at most 0.003071 megapixels are accepted."]
+    }
+
+    settings.PHOTO_MAX_PIXELS = 64 * 48
+    assert photo_upload(user=rep, file=upload(data))[1] is True
+
+
+def test_the_difference_hash_is_taken_on_a_reduced_copy(rep, monkeypatch):
+    """A PNG is decoded once and reduced in place before the hash (and the EXIF turn) work on it."""
+    sizes = []
+    real_dhash = photo_services.dhash
+    monkeypatch.setattr(photo_services, "dhash", lambda image: sizes.append(image.size) or real_dhash(image))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phone"  # Pillow writes no EXIF chunk into a PNG without a tag of its own
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = "2026:03:02 14:05:09"
+
+    photo, _created = photo_upload(user=rep, file=upload(encode(picture(size=(2000, 1500)), "PNG", exif=exif)))
+
+    assert sizes == [(256, 192)]
+    assert photo.taken_at == datetime.datetime(2026, 3, 2, 6, 5, 9, tzinfo=datetime.UTC)
+    assert (photo.width, photo.height) == (2000, 1500)
+
+
+def test_the_thumbnail_task_refuses_a_stored_picture_above_the_limit(rep, monkeypatch, settings):
+    photo, _created = photo_upload(user=rep, file=upload(jpeg_bytes(size=(64, 48))))
+    settings.PHOTO_MAX_PIXELS = 1000  # an original stored before the limit was lowered
+    never_decode(monkeypatch)
+
+    assert photo_thumbnail_make(photo_id=photo.pk) is False
+
+    photo.refresh_from_db()
+    assert not photo.thumbnail
+
+
+@pytest.mark.parametrize(
+    ("taken", "offset"),
+    [
+        ("0001:01:01 00:00:00", None),
+        ("0001:01:01 00:00:00", "+08:00"),
+        ("9999:12:31 23:59:59", "-08:00"),
+        ("9999:12:31 23:59:59", None),
+        ("1989:12:31 23:59:59", "+08:00"),  # before digital phone cameras: a reset clock
+    ],
+)
+def test_an_implausible_exif_date_is_dropped_not_a_crash(rep, taken, offset):
+    photo, created = photo_upload(user=rep, file=upload(exif_jpeg(taken=taken, offset=offset)))
+
+    photo.refresh_from_db()
+    assert created is True
+    assert photo.taken_at is None
+
+
+def test_exif_dates_from_1990_to_a_day_ahead_are_kept(rep):
+    tomorrow = timezone.localtime() + datetime.timedelta(hours=23)
+    earliest, _created = photo_upload(user=rep, file=upload(exif_jpeg(taken="1990:01:01 00:00:00", offset="+00:00")))
+    soon, _created = photo_upload(user=rep, file=upload(exif_jpeg(taken=f"{tomorrow:%Y:%m:%d %H:%M:%S}")))
+    later = timezone.localtime() + datetime.timedelta(days=2)
+    too_late, _created = photo_upload(user=rep, file=upload(exif_jpeg(taken=f"{later:%Y:%m:%d %H:%M:%S}")))
+
+    assert earliest.taken_at == datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
+    assert soon.taken_at == tomorrow.replace(microsecond=0)
+    assert too_late.taken_at is None
+
+
+def test_a_failed_save_removes_the_stored_file_and_reraises(rep):
+    stored = []
+
+    def failing_save(self, *args, **kwargs):
+        stored.append(self.file.name)
+        raise OverflowError("date value out of range")
+
+    with mock.patch.object(Photo, "save", failing_save), pytest.raises(OverflowError):
+        photo_upload(user=rep, file=upload(jpeg_bytes()))
+
+    [name] = stored
+    assert name.startswith("photos/")
+    assert not default_storage.exists(name)
+    assert not Photo.objects.exists()
