@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,8 +15,25 @@ from accounts.models import Region, User
 from accounts.permissions import sees_whole_company
 
 from ..filters import PromotionFilter
-from ..models import Product, Promotion, PromotionAttachment
+from ..models import PROMOTION_PUBLISHED_STATUSES, Product, Promotion, PromotionAttachment
 from ..permissions import promotions_visible_q
+
+
+def promotion_agreed_on_q(day: datetime.date, *, prefix: str = "") -> Q:
+    """Promotions agreed (approved or later) whose period covers ``day``: what the field executes and reports on
+    that day. ``prefix`` is the path to the promotion ("promotion__") for rows that point at one."""
+    return Q(
+        **{
+            f"{prefix}status__in": PROMOTION_PUBLISHED_STATUSES,
+            f"{prefix}starts_on__lte": day,
+            f"{prefix}ends_on__gte": day,
+        }
+    )
+
+
+def promotion_is_agreed_on(promotion: Promotion, day: datetime.date) -> bool:
+    """``promotion_agreed_on_q`` for a promotion already fetched (a test keeps the two in step)."""
+    return promotion.status in PROMOTION_PUBLISHED_STATUSES and promotion.starts_on <= day <= promotion.ends_on
 
 
 def _visible(user: User) -> QuerySet[Promotion]:

@@ -10,7 +10,7 @@ rep.chen nothing, so the managers' board has someone to chase.
 
 History cannot go through ``report_create`` (its back-filing window closes after a few days), so the rows are
 written in bulk with the same shapes the service writes: the report, its lines by position, and the intel-feed rows
-of the submitted intel lines (``feedback.services.reports._intel_items``). Content is drawn from ``random.Random``
+of the submitted intel lines (``feedback.services.reports.intel_items_create``). Content is drawn from ``random.Random``
 seeded per rep and day, so it is the same on every run. Idempotent: a rep's day that has a report is left alone.
 """
 
@@ -44,8 +44,9 @@ from ..models import (
     Section,
     ShelfDisplayLine,
 )
+from ..selectors.board import is_working_day
 from ..services.alerts import alerts_sweep
-from ..services.reports import _intel_items
+from ..services.reports import intel_items_create, promotion_runs_at
 
 HISTORY_DAYS = 28
 _NAMESPACE = uuid.UUID("5f0d7c1e-6a43-4c1b-9a57-3c2f8d7e4b10")  # the demo's client_uuids are uuid5 in this space
@@ -137,9 +138,9 @@ def _dice(key: str) -> random.Random:
 
 
 def _weekdays_before(today: datetime.date, days: int) -> list[datetime.date]:
-    """The weekdays among the ``days`` days before ``today``, oldest first."""
+    """The working days among the ``days`` days before ``today``, oldest first."""
     window = (today - datetime.timedelta(days=n) for n in range(days, 0, -1))
-    return [day for day in window if day.weekday() < 5]
+    return [day for day in window if is_working_day(day)]
 
 
 def _aware(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
@@ -205,18 +206,18 @@ class _Catalogue:
         )
 
     def running_at(self, outlet: Outlet, day: datetime.date) -> list[Promotion]:
-        """Agreed promotions running at ``outlet`` on ``day`` (the rule of ``report_create``)."""
-        running = []
-        for promotion in self.promotions:
-            if not promotion.starts_on <= day <= promotion.ends_on:
-                continue
-            targets = {t.outlet_id for t in promotion.target_outlets.all()}
-            if targets:
-                if outlet.pk in targets:
-                    running.append(promotion)
-            elif any(outlet.region.path.startswith(r.path) for r in promotion.regions.all()):
-                running.append(promotion)
-        return running
+        """Agreed promotions running at ``outlet`` on ``day`` (the rule ``report_create`` checks)."""
+        return [
+            promotion
+            for promotion in self.promotions
+            if promotion_runs_at(
+                promotion=promotion,
+                outlet=outlet,
+                day=day,
+                target_outlet_ids={t.outlet_id for t in promotion.target_outlets.all()},
+                region_paths=[r.path for r in promotion.regions.all()],
+            )
+        ]
 
 
 def _territories() -> list[_Territory]:
@@ -598,7 +599,7 @@ def seed_reports(*, today: datetime.date | None = None) -> int:
     )
     items: list[IntelItem] = []
     for d in submitted:
-        items += _intel_items(d.report, {key: d.lines.get(key, []) for key in INTEL_SECTIONS})
+        items += intel_items_create(d.report, {key: d.lines.get(key, []) for key in INTEL_SECTIONS})
     for d in submitted:
         if d.day.amended:
             _amend_pos(d)

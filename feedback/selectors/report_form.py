@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, User
 from accounts.permissions import region_ancestor_paths
-from campaigns.models import PROMOTION_PUBLISHED_STATUSES, Brand, Product, Promotion
+from campaigns.models import Brand, Product, Promotion
+from campaigns.selectors.promotions import promotion_agreed_on_q
 
 from ..models import SECTION_MODELS, Outlet, PromotionOutlet
 
@@ -111,7 +112,7 @@ def report_form_products(*, rep: User, today: datetime.date) -> OptionGroups:
 def report_form_promotions(*, rep: User, date: datetime.date) -> list[Promotion]:
     """Promotions agreed and running on ``date`` in the rep's territory: one of its regions covers the rep's region
     or lies inside it, or one of its target outlets is in the rep's territory. The service still checks, per line,
-    that the promotion runs at the outlet named (``feedback.services.reports._promotion_runs_at``)."""
+    that the promotion runs at the outlet named (``feedback.services.reports.promotion_runs_at``)."""
     if rep.region_id is None:
         return []
     path = rep.region.path
@@ -122,7 +123,7 @@ def report_form_promotions(*, rep: User, date: datetime.date) -> list[Promotion]
         )
     )
     return list(
-        Promotion.objects.filter(status__in=PROMOTION_PUBLISHED_STATUSES, starts_on__lte=date, ends_on__gte=date)
+        Promotion.objects.filter(promotion_agreed_on_q(date))
         .filter(pk__in=Promotion.objects.filter(in_regions | at_outlets).values("pk"))
         .order_by("starts_on", "title")
         .only("pk", "title", "starts_on", "ends_on")

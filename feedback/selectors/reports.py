@@ -90,14 +90,7 @@ class SectionView:
         return not self.lines and not self.nothing_to_report
 
 
-_RELATED = {
-    "outlet": "outlet",
-    "product": "product",
-    "promotion": "promotion",
-    "brand": "brand",
-    "region": "region",
-    "photo": "photo",
-}
+_RELATED = ("outlet", "product", "promotion", "brand", "region", "photo")
 
 
 def _current_nothing(report: DailyReport) -> set[str]:

@@ -26,6 +26,7 @@ from accounts.notifications import notify
 from accounts.permissions import region_ancestor_paths
 from accounts.roles import MARKETING_ROLES
 from campaigns.models import Brand, Product
+from campaigns.selectors.promotions import promotion_agreed_on_q
 
 from ..models import (
     Alert,
@@ -308,11 +309,7 @@ def _promotion_price_breach(rule: AlertRule, report: DailyReport) -> list[_Findi
     while the promotion runs."""
     lines = (
         _lines(PromotionFeedbackLine, report)
-        .filter(
-            actual_price__isnull=False,
-            promotion__starts_on__lte=report.date,
-            promotion__ends_on__gte=report.date,
-        )
+        .filter(promotion_agreed_on_q(report.date, prefix="promotion__"), actual_price__isnull=False)
         .filter(
             Q(promotion__price_floor__isnull=False, actual_price__lt=F("promotion__price_floor"))
             | Q(promotion__price_ceiling__isnull=False, actual_price__gt=F("promotion__price_ceiling"))

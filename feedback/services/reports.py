@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
 from campaigns.models import PROMOTION_PUBLISHED_STATUSES, Brand, Product, Promotion
+from campaigns.selectors.promotions import promotion_is_agreed_on
 
 from ..models import (
     INTEL_SECTIONS,
@@ -136,15 +137,16 @@ def _in_territory(rep: User, outlet: Outlet) -> bool:
     return outlet.assigned or (rep.region_id is not None and outlet.region.path.startswith(rep.region.path))
 
 
-def _promotion_runs_at(look: _Lookups, promotion: Promotion, outlet: Outlet, date: datetime.date) -> bool:
-    """Agreed (approved and on), on that day, and at that outlet: one of its target outlets, or — when it names
-    none — any outlet in its regions."""
-    if promotion.status not in PROMOTION_PUBLISHED_STATUSES or not promotion.starts_on <= date <= promotion.ends_on:
+def promotion_runs_at(
+    *, promotion: Promotion, outlet: Outlet, day: datetime.date, target_outlet_ids: set[int], region_paths: list[str]
+) -> bool:
+    """Agreed and on that day, and at that outlet: one of its target outlets, or — when it names none — any outlet
+    in its regions. The caller passes the promotion's target outlets and region paths (fetched in bulk)."""
+    if not promotion_is_agreed_on(promotion, day):
         return False
-    targets = look.promotion_outlets.get(promotion.pk)
-    if targets:
-        return outlet.pk in targets
-    return any(outlet.region.path.startswith(path) for path in look.promotion_region_paths.get(promotion.pk, []))
+    if target_outlet_ids:
+        return outlet.pk in target_outlet_ids
+    return any(outlet.region.path.startswith(path) for path in region_paths)
 
 
 def _item_errors(*, rep: User, date: datetime.date, section: str, item: dict, look: _Lookups) -> dict[str, list[str]]:
@@ -196,7 +198,13 @@ def _item_errors(*, rep: User, date: datetime.date, section: str, item: dict, lo
         if promotion is None or promotion.status not in PROMOTION_PUBLISHED_STATUSES:
             # A draft or refused promotion is not the field's business: it reads as unknown.
             add("promotion", _("Unknown promotion."))
-        elif outlet is not None and not _promotion_runs_at(look, promotion, outlet, date):
+        elif outlet is not None and not promotion_runs_at(
+            promotion=promotion,
+            outlet=outlet,
+            day=date,
+            target_outlet_ids=look.promotion_outlets.get(promotion.pk, set()),
+            region_paths=look.promotion_region_paths.get(promotion.pk, []),
+        ):
             add(
                 "promotion",
                 _("This promotion is not running at this outlet on %(date)s.") % {"date": date.isoformat()},
@@ -265,7 +273,7 @@ def _is_fk(model: type[ReportLine], field: str) -> bool:
     return model._meta.get_field(field).is_relation
 
 
-def _intel_items(report: DailyReport, written: dict[str, list[ReportLine]]) -> list[IntelItem]:
+def intel_items_create(report: DailyReport, written: dict[str, list[ReportLine]]) -> list[IntelItem]:
     """The feed rows of newly written intel lines (the feed shows only submitted facts)."""
     items = []
     for key in INTEL_SECTIONS:
@@ -311,7 +319,7 @@ def _submit(report: DailyReport, *, sections_for_check: Sections) -> None:
     report.on_time = timezone.localtime(now).date() <= report.date
     report.save(update_fields=["status", "submitted_at", "on_time", "updated_at"])
     written = {key: list(SECTION_MODELS[key].objects.filter(report=report)) for key in INTEL_SECTIONS}
-    _intel_items(report, written)
+    intel_items_create(report, written)
     _enqueue_alert_evaluation(report)
 
 
@@ -475,7 +483,7 @@ def report_amend(
                     IntelItem.objects.filter(**{f"{key}__in": replaced}).update(superseded=True)
                 replaced.update(superseded_by=amendment)
             written = _write_lines(report=report, sections=sections, amendment=amendment)
-            _intel_items(report, written)
+            intel_items_create(report, written)
             _enqueue_alert_evaluation(report)
     except IntegrityError:
         existing = ReportAmendment.objects.filter(client_uuid=client_uuid, report=report, author=rep).first()

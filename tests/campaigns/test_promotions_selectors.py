@@ -9,8 +9,14 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from campaigns.models import PromotionOrigin, PromotionStatus, PromotionType
-from campaigns.selectors.promotions import promotion_calendar, promotion_get_for_user, promotion_list
+from campaigns.models import PROMOTION_PUBLISHED_STATUSES, Promotion, PromotionOrigin, PromotionStatus, PromotionType
+from campaigns.selectors.promotions import (
+    promotion_agreed_on_q,
+    promotion_calendar,
+    promotion_get_for_user,
+    promotion_is_agreed_on,
+    promotion_list,
+)
 from tests.factories import ProductFactory, PromotionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +218,17 @@ def test_calendar_queries_do_not_grow_with_promotions(regions, marketer):
     large = _calendar_queries(marketer)
 
     assert small == large == 4
+
+
+@pytest.mark.parametrize("status", list(PromotionStatus))
+@pytest.mark.parametrize("offset", [-1, 0, 30, 31])
+def test_agreed_on_a_day_is_the_same_rule_in_the_database_and_in_python(db, status, offset):
+    promotion = PromotionFactory(starts_on=datetime.date(2026, 12, 1), ends_on=datetime.date(2026, 12, 31))
+    Promotion.objects.filter(pk=promotion.pk).update(status=status)
+    promotion.refresh_from_db()
+    day = datetime.date(2026, 12, 1) + datetime.timedelta(days=offset)
+
+    in_database = Promotion.objects.filter(promotion_agreed_on_q(day), pk=promotion.pk).exists()
+
+    assert in_database == promotion_is_agreed_on(promotion, day)
+    assert in_database == (status in PROMOTION_PUBLISHED_STATUSES and 0 <= offset <= 30)
