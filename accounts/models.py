@@ -5,6 +5,7 @@ import re
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -202,3 +203,64 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarDay(models.Model):
+    """An exception to the company's working week (Monday to Friday): a public holiday on a weekday, or a weekend
+    day that is worked (调休, the make-up days around Chinese holidays). Days not listed follow the working week.
+
+    SLA clocks and "working days" everywhere read this through ``accounts.calendar``.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        default=False,
+        help_text=_("Unticked: a holiday. Ticked: a weekend day that is worked (make-up day)."),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. National Day, or National Day make-up day."))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("company calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class Delegation(models.Model):
+    """While ``delegator`` is away (``starts_on``..``ends_on``, inclusive), ``delegate`` may decide their approval
+    steps. The decision records both people."""
+
+    delegator = models.ForeignKey(
+        User, verbose_name=_("away"), on_delete=models.CASCADE, related_name="delegations_given"
+    )
+    delegate = models.ForeignKey(
+        User, verbose_name=_("decides instead"), on_delete=models.CASCADE, related_name="delegations_received"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["delegate", "starts_on", "ends_on"], name="delegation_delegate_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="delegation_ends_after_start",
+                violation_error_message=_("A delegation cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegate=F("delegator")),
+                name="delegation_not_to_self",
+                violation_error_message=_("You cannot delegate to yourself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate} ({self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d})"

@@ -597,3 +597,46 @@ class PromotionAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CostCategory(models.TextChoices):
+    DISPLAY_FEE = "display_fee", _("Display / slotting fee")
+    GIFTS = "gifts", _("Gifts and samples")
+    POP = "pop", _("POP material")
+    STAFF = "staff", _("Promoters and tasting staff")
+    PRICE_SUPPORT = "price_support", _("Price support to outlets")
+    LOGISTICS = "logistics", _("Logistics")
+    OTHER = "other", _("Other")
+
+
+class PromotionCost(models.Model):
+    """Actual spend booked by sales against an agreed promotion (never on one that is not approved). A booking is
+    never edited; a mistake is corrected by a negative booking with a reason. ``client_uuid`` makes a retried
+    submission book nothing twice. ``over_budget`` records that the total passed the budget with this booking."""
+
+    promotion = models.ForeignKey(
+        Promotion, verbose_name=_("promotion"), on_delete=models.PROTECT, related_name="costs"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
+    spent_on = models.DateField(_("spent on"))
+    description = models.CharField(_("description"), max_length=300)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    client_uuid = models.UUIDField(_("client UUID"), unique=True)
+    total_after = models.DecimalField(_("total booked after this"), max_digits=14, decimal_places=2)
+    over_budget = models.BooleanField(_("over budget"), default=False)
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promotion cost")
+        verbose_name_plural = _("promotion costs")
+        ordering = ["promotion", "created_at", "id"]
+        indexes = [models.Index(fields=["promotion", "spent_on"], name="cost_promotion_day_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="cost_amount_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.promotion} · {self.amount}"

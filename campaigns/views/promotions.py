@@ -23,6 +23,7 @@ from coordination.pages import form_add_service_errors, paginate
 from ..filters import PromotionFilter
 from ..forms.promotions import PromotionAttachmentForm, PromotionForm
 from ..models import Product, Promotion, PromotionOrigin, PromotionStatus, PromotionType
+from ..panels import promotion_panels
 from ..permissions import NOT_FOR_YOUR_ROLE, can_draft_promotion, can_edit_promotion, can_open_promotions
 from ..selectors.promotions import (
     promotion_attachment_get_for_user,
@@ -118,7 +119,12 @@ def _render_detail(request: HttpRequest, promotion: Promotion, attachment_form=N
     return render(
         request,
         "campaigns/promotions/detail.html",
-        {"promotion": promotion, "can_edit": can_edit, "attachment_form": attachment_form if can_edit else None},
+        {
+            "promotion": promotion,
+            "can_edit": can_edit,
+            "attachment_form": attachment_form if can_edit else None,
+            "panels": promotion_panels(request, promotion),
+        },
         status=status,
     )
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("campaigns.api_urls")),
     path("", include("feedback.api_urls")),
+    path("", include("approvals.api_urls")),
 ]

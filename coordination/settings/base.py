@@ -142,6 +142,17 @@ PHOTO_THUMBNAIL_SIZE = env.int("PHOTO_THUMBNAIL_SIZE", default=320)
 # How many days back a rep may still file a daily report (0: only today).
 REPORT_BACKFILL_DAYS = env.int("REPORT_BACKFILL_DAYS", default=3)
 
+# --- Company calendar and approval SLAs --------------------------------------------------------------------
+# Working hours of a working day (company time zone); SLA clocks count only these. Holidays and make-up days are
+# kept in the admin (company calendar).
+WORKDAY_START = env.str("WORKDAY_START", default="09:00")
+WORKDAY_END = env.str("WORKDAY_END", default="17:00")
+# Defaults of a new approval rule, in working hours (each rule can change its own in the admin or settings page).
+APPROVAL_REVIEW_SLA_HOURS = env.int("APPROVAL_REVIEW_SLA_HOURS", default=24)
+APPROVAL_CONSULTATION_HOURS = env.int("APPROVAL_CONSULTATION_HOURS", default=16)
+APPROVAL_ENDORSEMENT_HOURS = env.int("APPROVAL_ENDORSEMENT_HOURS", default=8)
+APPROVAL_DECISION_HOURS = env.int("APPROVAL_DECISION_HOURS", default=16)
+
 # --- E-mail -------------------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587. Embedded default: printed to the console.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

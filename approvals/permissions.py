@@ -1,0 +1,115 @@
+"""Who may see and decide which approval step (DESIGN §2) — the one place the pages and the API ask.
+
+- A step is decided by its assignee, by any holder of its assigned role, or by the delegate of either while a
+  delegation runs (the decision records on whose behalf).
+- Nobody decides a step of their own promotion (its author or its owner), whatever their role.
+- Seeing a step follows seeing its promotion (``campaigns.permissions.promotions_visible_q``), plus the steps one
+  may decide: denial looks like "not found".
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Delegation, User
+from campaigns.permissions import promotions_visible_q
+
+from .models import ApprovalStep, StepStatus
+
+
+def _active(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def active_delegators(user: User, today: datetime.date | None = None) -> list[User]:
+    """The people ``user`` stands in for today (one query; their groups prefetched for role checks)."""
+    if not _active(user):
+        return []
+    today = today or timezone.localdate()
+    if not hasattr(user, "_delegators_cache"):
+        user._delegators_cache = {}
+    if today not in user._delegators_cache:
+        user._delegators_cache[today] = [
+            d.delegator
+            for d in Delegation.objects.filter(
+                delegate=user, starts_on__lte=today, ends_on__gte=today, delegator__is_active=True
+            )
+            .select_related("delegator")
+            .prefetch_related("delegator__groups")
+        ]
+    return user._delegators_cache[today]
+
+
+def _own_promotion_q(user: User, prefix: str = "flow__promotion__") -> Q:
+    return Q(**{f"{prefix}created_by": user}) | Q(**{f"{prefix}owner": user})
+
+
+def decidable_steps_q(user: User, today: datetime.date | None = None) -> Q:
+    """Open steps ``user`` may decide now: theirs, their role's, or those of the people they stand in for — never
+    on their own promotions."""
+    if not _active(user):
+        return Q(pk__in=[])
+    people = [user, *active_delegators(user, today)]
+    roles = {role for person in people for role in person.role_names}
+    mine = Q(assignee__in=[p.pk for p in people])
+    if roles:
+        mine |= Q(assignee_role__in=sorted(roles))
+    return Q(status=StepStatus.OPEN) & mine & ~_own_promotion_q(user)
+
+
+def steps_visible_q(user: User, today: datetime.date | None = None) -> Q:
+    """Steps of promotions the user may see, and any step they may decide."""
+    if not _active(user):
+        return Q(pk__in=[])
+    visible = Q(flow__promotion__in=_visible_promotion_ids(user))
+    people = [user, *active_delegators(user, today)]
+    roles = {role for person in people for role in person.role_names}
+    assigned = Q(assignee__in=[p.pk for p in people])
+    if roles:
+        assigned |= Q(assignee_role__in=sorted(roles))
+    return visible | assigned
+
+
+def _visible_promotion_ids(user: User):
+    from campaigns.models import Promotion
+
+    return Promotion.objects.filter(promotions_visible_q(user)).values("pk")
+
+
+def decider_for(user: User, step: ApprovalStep, today: datetime.date | None = None) -> tuple[bool, User | None]:
+    """May ``user`` decide ``step`` (ignoring whether it is still open), and on whose behalf (None: their own)?
+
+    ``step.flow.promotion`` should be fetched. Own promotions are refused whoever is asking.
+    """
+    if not _active(user):
+        return False, None
+    promotion = step.flow.promotion
+    if user.pk in (promotion.created_by_id, promotion.owner_id):
+        return False, None
+    if step.assignee_id is not None and step.assignee_id == user.pk:
+        return True, None
+    if step.assignee_role and user.has_role(step.assignee_role):
+        return True, None
+    for delegator in active_delegators(user, today):
+        if delegator.pk in (promotion.created_by_id, promotion.owner_id):
+            continue
+        if step.assignee_id == delegator.pk or (step.assignee_role and delegator.has_role(step.assignee_role)):
+            return True, delegator
+    return False, None
+
+
+def is_own_promotion_step(user: User, step: ApprovalStep) -> bool:
+    promotion = step.flow.promotion
+    return user.pk in (promotion.created_by_id, promotion.owner_id)
+
+
+def can_open_inbox(user: User) -> bool:
+    """Everyone who may be asked to decide or answer: marketing managers, sales managers, the sales director, the
+    GM — and anyone standing in for one of them today."""
+    from accounts.roles import Role
+
+    if not _active(user):
+        return False
+    roles = {Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
+    return user.is_superuser or user.has_role(*roles) or bool(active_delegators(user))

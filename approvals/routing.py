@@ -1,0 +1,132 @@
+"""Which rule applies to a promotion and which steps its round gets (DESIGN §3).
+
+Marketing proposal: consultation of every affected region's sales manager (in parallel) → marketing manager →
+sales director above threshold A → general manager above threshold B.
+Sales request: endorsement by the author's sales manager (skipped for a manager's own request) → marketing
+review (the SLA) → sales director / general manager above the thresholds.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from accounts.models import Region, User
+from accounts.permissions import region_ancestor_paths
+from accounts.roles import Role
+from campaigns.models import Promotion, PromotionOrigin
+
+from .models import ApprovalRule, StepKind
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    sequence: int
+    kind: str
+    sla_hours: int
+    assignee: User | None = None
+    role: str = ""
+
+
+def rule_for(promotion: Promotion) -> ApprovalRule | None:
+    """The active rule of the promotion's origin with the deepest region covering all its regions (a rule without
+    region covers everything). None when no rule exists: the built-in defaults apply."""
+    regions = list(promotion.regions.all())
+    candidates = ApprovalRule.objects.filter(origin=promotion.origin, active=True).select_related("region")
+    best, best_depth = None, -1
+    for rule in candidates:
+        if rule.region is None:
+            depth = 0
+        elif regions and all(r.path.startswith(rule.region.path) for r in regions):
+            depth = rule.region.depth + 1
+        else:
+            continue
+        if depth > best_depth:
+            best, best_depth = rule, depth
+    return best
+
+
+def default_rule(origin: str) -> ApprovalRule:
+    """An unsaved rule with the built-in defaults (settings), used when no rule is configured."""
+    return ApprovalRule(name="default", origin=origin)
+
+
+def consultees(promotion: Promotion) -> list[User]:
+    """Active sales managers whose region overlaps one of the promotion's regions (it covers the region, or lies
+    inside it), the author excluded."""
+    query = Q(pk__in=[])
+    for region in promotion.regions.all():
+        query |= Q(region__path__in=region_ancestor_paths(region.path)) | Q(region__path__startswith=region.path)
+    return list(
+        User.objects.filter(query, is_active=True, groups__name=Role.SALES_MANAGER)
+        .exclude(pk=promotion.created_by_id)
+        .distinct()
+        .order_by("region__path", "username")
+    )
+
+
+def endorser_for(author: User) -> User | None:
+    """The author's sales manager: their manager when that is an active sales manager, else the sales manager of
+    the closest region above theirs. None for a manager's own request, or when no manager exists."""
+    if author.has_role(Role.SALES_MANAGER):
+        return None
+    manager = author.manager
+    if manager is not None and manager.is_active and manager.has_role(Role.SALES_MANAGER):
+        return manager
+    if author.region_id is None:
+        return None
+    region: Region = author.region
+    return (
+        User.objects.filter(
+            is_active=True, groups__name=Role.SALES_MANAGER, region__path__in=region_ancestor_paths(region.path)
+        )
+        .exclude(pk=author.pk)
+        .order_by("-region__path")
+        .first()
+    )
+
+
+def _role_step(role: str, author: User, sequence: int, kind: str, hours: int) -> PlannedStep:
+    """A step for any holder of ``role`` — unless the author is its only holder (nobody decides their own
+    promotion): then it goes to the author's manager."""
+    others = User.objects.filter(is_active=True, groups__name=role).exclude(pk=author.pk).exists()
+    if others or author.manager is None or not author.manager.is_active:
+        return PlannedStep(sequence=sequence, kind=kind, sla_hours=hours, role=role)
+    return PlannedStep(sequence=sequence, kind=kind, sla_hours=hours, assignee=author.manager)
+
+
+def plan_round(promotion: Promotion, rule: ApprovalRule) -> list[PlannedStep]:
+    """The steps of a new round, in order (steps sharing a sequence run in parallel)."""
+    author = promotion.created_by
+    budget = promotion.budget or Decimal(0)
+    steps: list[PlannedStep] = []
+    sequence = 1
+    if promotion.origin == PromotionOrigin.MARKETING:
+        people = consultees(promotion)
+        for person in people:
+            steps.append(PlannedStep(sequence, StepKind.CONSULTATION, rule.consultation_hours, assignee=person))
+        if people:
+            sequence += 1
+        steps.append(_role_step(Role.MARKETING_MANAGER, author, sequence, StepKind.APPROVAL, rule.decision_hours))
+    else:
+        endorser = endorser_for(author)
+        if endorser is not None:
+            steps.append(PlannedStep(sequence, StepKind.ENDORSEMENT, rule.endorsement_hours, assignee=endorser))
+            sequence += 1
+        steps.append(_role_step(Role.MARKETING_MANAGER, author, sequence, StepKind.REVIEW, rule.review_hours))
+    if budget > rule.director_threshold:
+        sequence += 1
+        steps.append(_role_step(Role.SALES_DIRECTOR, author, sequence, StepKind.APPROVAL, rule.decision_hours))
+    if budget > rule.gm_threshold:
+        sequence += 1
+        steps.append(_role_step(Role.GENERAL_MANAGER, author, sequence, StepKind.APPROVAL, rule.decision_hours))
+    # A person already deciding an earlier sequence (an author's manager who is also the GM) decides once.
+    seen: set[tuple] = set()
+    unique: list[PlannedStep] = []
+    for step in steps:
+        key = (step.assignee.pk if step.assignee else None, step.role, step.kind)
+        if step.kind != StepKind.CONSULTATION and key in seen:
+            continue
+        seen.add(key)
+        unique.append(step)
+    return unique
