@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from .api import steps
+from .api import delegations, effect, rules, steps
 
 urlpatterns = [
     *steps.urlpatterns,
+    *rules.urlpatterns,
+    *delegations.urlpatterns,
+    *effect.urlpatterns,
     path("promotions/<int:pk>/submit/", steps.PromotionSubmitView.as_view(), name="promotion-submit"),
     path("promotions/<int:pk>/withdraw/", steps.PromotionWithdrawView.as_view(), name="promotion-withdraw"),
     path("promotions/<int:pk>/timeline/", steps.PromotionTimelineView.as_view(), name="promotion-timeline"),

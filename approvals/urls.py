@@ -1,7 +1,7 @@
 """Pages of approvals: each area's module declares its own urlpatterns."""
 
-from .views import steps
+from .views import delegations, effect, rules, steps
 
 app_name = "approvals"
 
-urlpatterns = [*steps.urlpatterns]
+urlpatterns = [*steps.urlpatterns, *rules.urlpatterns, *delegations.urlpatterns, *effect.urlpatterns]

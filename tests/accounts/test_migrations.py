@@ -23,12 +23,14 @@ def test_each_role_group_has_exactly_its_accounts_permissions():
     }
 
     base = {"accounts.view_region", "accounts.view_department"}
+    # Deciders may hand their approval steps to a delegate while away (granted by approvals/0002).
+    delegate = {"accounts.add_delegation", "accounts.view_delegation"}
     assert granted == {
         "marketing_staff": base,
-        "marketing_manager": base | {"accounts.view_user"},
+        "marketing_manager": base | {"accounts.view_user"} | delegate,
         "sales_rep": base,
-        "sales_manager": base | {"accounts.view_team"},
-        "sales_director": base | {"accounts.view_user"},
-        "general_manager": base | {"accounts.view_user"},
+        "sales_manager": base | {"accounts.view_team"} | delegate,
+        "sales_director": base | {"accounts.view_user"} | delegate,
+        "general_manager": base | {"accounts.view_user"} | delegate,
         "hr": base | {"accounts.view_user"},
     }

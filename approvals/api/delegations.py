@@ -1,0 +1,3 @@
+"""/api/v1/ of approvals: delegations (being built)."""
+
+urlpatterns: list = []

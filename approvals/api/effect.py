@@ -1,0 +1,3 @@
+"""/api/v1/ of approvals: effect (being built)."""
+
+urlpatterns: list = []

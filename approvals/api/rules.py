@@ -1,0 +1,3 @@
+"""/api/v1/ of approvals: rules (being built)."""
+
+urlpatterns: list = []

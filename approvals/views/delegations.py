@@ -1,0 +1,3 @@
+"""Pages of approvals: delegations (being built)."""
+
+urlpatterns: list = []

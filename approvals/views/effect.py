@@ -1,0 +1,3 @@
+"""Pages of approvals: effect (being built)."""
+
+urlpatterns: list = []

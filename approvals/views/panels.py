@@ -1,0 +1,3 @@
+"""Pages of approvals: panels (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of approvals: rules (being built)."""
+
+urlpatterns: list = []
