@@ -49,5 +49,9 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "feedback.models.AlertStatus",
         "AlertKindEnum": "feedback.models.AlertKind",
         "FollowUpEnum": "feedback.models.FollowUp",
+        "StepKindEnum": "approvals.models.StepKind",
+        "StepStatusEnum": "approvals.models.StepStatus",
+        "DecisionEnum": "approvals.models.Decision",
+        "CostCategoryEnum": "campaigns.models.CostCategory",
     },
 }

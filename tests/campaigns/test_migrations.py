@@ -58,12 +58,15 @@ def test_each_role_has_exactly_its_campaigns_permissions():
         }
         for group in Group.objects.prefetch_related("permissions__content_type")
     }
+    # Promotion costs: everyone who follows promotions reads them, the field books them (approvals/0002).
+    costs = {"campaigns.view_promotioncost"}
+    booking = costs | {"campaigns.add_promotioncost"}
     assert granted == {
-        "marketing_staff": MARKETING,
-        "marketing_manager": MARKETING | {"campaigns.publish_marketingplan"},
-        "sales_rep": SALES_FIELD,
-        "sales_manager": SALES_FIELD | {"campaigns.change_salestarget", "campaigns.view_planacknowledgement"},
-        "sales_director": READERS,
-        "general_manager": READERS,
+        "marketing_staff": MARKETING | costs,
+        "marketing_manager": MARKETING | {"campaigns.publish_marketingplan"} | costs,
+        "sales_rep": SALES_FIELD | booking,
+        "sales_manager": SALES_FIELD | {"campaigns.change_salestarget", "campaigns.view_planacknowledgement"} | booking,
+        "sales_director": READERS | costs,
+        "general_manager": READERS | costs,
         "hr": MASTER | {"campaigns.view_salestarget"},
     }
