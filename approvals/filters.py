@@ -14,7 +14,10 @@ class StepFilter(django_filters.FilterSet):
     origin = django_filters.ChoiceFilter(
         field_name="flow__promotion__origin", choices=PromotionOrigin.choices, label=_("origin")
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    # A choice, not a BooleanFilter: that one silently ignores "maybe" instead of answering 400.
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", _("overdue")), ("false", _("not overdue"))], method="filter_overdue", label=_("overdue")
+    )
 
     class Meta:
         model = ApprovalStep
@@ -22,6 +25,6 @@ class StepFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         now = getattr(self, "now", None) or timezone.now()
-        if value is None:
+        if value in (None, ""):
             return queryset
-        return queryset.filter(due_at__lt=now) if value else queryset.filter(due_at__gte=now)
+        return queryset.filter(due_at__lt=now) if value == "true" else queryset.filter(due_at__gte=now)

@@ -6,7 +6,7 @@ Sales request: endorsement by the author's sales manager (skipped for a manager'
 review (the SLA) → sales director / general manager above the thresholds.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -86,13 +86,28 @@ def endorser_for(author: User) -> User | None:
     )
 
 
-def _role_step(role: str, author: User, sequence: int, kind: str, hours: int) -> PlannedStep:
-    """A step for any holder of ``role`` — unless the author is its only holder (nobody decides their own
-    promotion): then it goes to the author's manager."""
-    others = User.objects.filter(is_active=True, groups__name=role).exclude(pk=author.pk).exists()
-    if others or author.manager is None or not author.manager.is_active:
-        return PlannedStep(sequence=sequence, kind=kind, sla_hours=hours, role=role)
-    return PlannedStep(sequence=sequence, kind=kind, sla_hours=hours, assignee=author.manager)
+def _role_step(role: str, promotion: Promotion, sequence: int, kind: str, hours: int) -> PlannedStep:
+    """A step for any holder of ``role`` — unless the promotion's author or owner is its only holder (nobody
+    decides their own promotion): then it goes to the author's (else the owner's) manager."""
+    own = {promotion.created_by_id, promotion.owner_id}
+    others = User.objects.filter(is_active=True, groups__name=role).exclude(pk__in=own).exists()
+    if not others:
+        for person in (promotion.created_by, promotion.owner):
+            manager = person.manager
+            if manager is not None and manager.is_active and manager.pk not in own:
+                return PlannedStep(sequence=sequence, kind=kind, sla_hours=hours, assignee=manager)
+    return PlannedStep(sequence=sequence, kind=kind, sla_hours=hours, role=role)
+
+
+def _deciders(step: PlannedStep, promotion: Promotion) -> frozenset[int]:
+    """Who may decide a planned step (the author and owner never)."""
+    if step.assignee is not None:
+        return frozenset({step.assignee.pk})
+    return frozenset(
+        User.objects.filter(is_active=True, groups__name=step.role)
+        .exclude(pk__in=[promotion.created_by_id, promotion.owner_id])
+        .values_list("pk", flat=True)
+    )
 
 
 def plan_round(promotion: Promotion, rule: ApprovalRule) -> list[PlannedStep]:
@@ -107,26 +122,30 @@ def plan_round(promotion: Promotion, rule: ApprovalRule) -> list[PlannedStep]:
             steps.append(PlannedStep(sequence, StepKind.CONSULTATION, rule.consultation_hours, assignee=person))
         if people:
             sequence += 1
-        steps.append(_role_step(Role.MARKETING_MANAGER, author, sequence, StepKind.APPROVAL, rule.decision_hours))
+        steps.append(_role_step(Role.MARKETING_MANAGER, promotion, sequence, StepKind.APPROVAL, rule.decision_hours))
     else:
         endorser = endorser_for(author)
         if endorser is not None:
             steps.append(PlannedStep(sequence, StepKind.ENDORSEMENT, rule.endorsement_hours, assignee=endorser))
             sequence += 1
-        steps.append(_role_step(Role.MARKETING_MANAGER, author, sequence, StepKind.REVIEW, rule.review_hours))
+        steps.append(_role_step(Role.MARKETING_MANAGER, promotion, sequence, StepKind.REVIEW, rule.review_hours))
     if budget > rule.director_threshold:
         sequence += 1
-        steps.append(_role_step(Role.SALES_DIRECTOR, author, sequence, StepKind.APPROVAL, rule.decision_hours))
+        steps.append(_role_step(Role.SALES_DIRECTOR, promotion, sequence, StepKind.APPROVAL, rule.decision_hours))
     if budget > rule.gm_threshold:
         sequence += 1
-        steps.append(_role_step(Role.GENERAL_MANAGER, author, sequence, StepKind.APPROVAL, rule.decision_hours))
-    # A person already deciding an earlier sequence (an author's manager who is also the GM) decides once.
-    seen: set[tuple] = set()
-    unique: list[PlannedStep] = []
-    for step in steps:
-        key = (step.assignee.pk if step.assignee else None, step.role, step.kind)
-        if step.kind != StepKind.CONSULTATION and key in seen:
-            continue
-        seen.add(key)
-        unique.append(step)
-    return unique
+        steps.append(_role_step(Role.GENERAL_MANAGER, promotion, sequence, StepKind.APPROVAL, rule.decision_hours))
+    # One person decides once: when the only people who may decide a step are also the only ones of a later step
+    # (the author's manager standing in for the marketing manager is the GM who approves last), the earlier step
+    # goes — the later one sees everything before it. Consultations always stay.
+    deciders = [_deciders(step, promotion) for step in steps]
+    kept = [
+        step
+        for index, step in enumerate(steps)
+        if step.kind == StepKind.CONSULTATION
+        or not deciders[index]
+        or not any(deciders[index] == later for later in deciders[index + 1 :])
+    ]
+    # Renumber so the sequences stay 1, 2, 3… (parallel steps keep sharing theirs).
+    numbers = {sequence: position for position, sequence in enumerate(sorted({s.sequence for s in kept}), 1)}
+    return [replace(step, sequence=numbers[step.sequence]) for step in kept]

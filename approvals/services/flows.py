@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.calendar import WorkCalendar
 from accounts.models import User
@@ -114,13 +116,15 @@ def _close_round(flow: ApprovalFlow, status: str, now: datetime.datetime) -> Non
     flow.save(update_fields=["status", "closed_at"])
 
 
-def _notify_author(promotion: Promotion, kind: str, key: str, title_text: str, body: str = "") -> None:
+def _notify_author(promotion: Promotion, kind: str, key: str, title: StrPromise, body: str = "") -> None:
+    """Tell the author and the owner. ``title`` is lazy (with a ``%(title)s`` placeholder) so each recipient reads
+    it in their own language."""
     people = {promotion.created_by_id: promotion.created_by, promotion.owner_id: promotion.owner}
     notify(
         recipients=people.values(),
         kind=kind,
         key=key,
-        message=lambda: (title_text % {"title": promotion.title} if "%(title)s" in title_text else title_text, body),
+        message=lambda: (str(title) % {"title": promotion.title}, body),
         url=_promotion_url(promotion),
     )
 
@@ -308,7 +312,7 @@ def step_decide(
             promotion,
             "promotion_returned",
             f"promotion_returned:{promotion.pk}:{flow.round}",
-            _("Returned for rework: %(title)s"),
+            gettext_lazy("Returned for rework: %(title)s"),
             comment,
         )
         return step
@@ -319,7 +323,7 @@ def step_decide(
             promotion,
             "promotion_rejected",
             f"promotion_rejected:{promotion.pk}:{flow.round}",
-            _("Rejected: %(title)s"),
+            gettext_lazy("Rejected: %(title)s"),
             comment,
         )
         return step
@@ -336,7 +340,11 @@ def step_decide(
         flow.closed_at = now
         flow.save(update_fields=["status", "closed_at"])
         _notify_author(
-            promotion, "promotion_approved", f"promotion_approved:{promotion.pk}", _("Approved: %(title)s"), comment
+            promotion,
+            "promotion_approved",
+            f"promotion_approved:{promotion.pk}",
+            gettext_lazy("Approved: %(title)s"),
+            comment,
         )
         _follow_calendar(promotion, timezone.localtime(now).date(), now)
         return step
@@ -388,7 +396,7 @@ def consultations_close_overdue(*, now: datetime.datetime | None = None) -> int:
         promotion = _lock_promotion(promotion_id)
         flow = ApprovalFlow.objects.select_for_update().get(promotion=promotion)
         overdue = list(
-            ApprovalStep.objects.select_for_update()
+            ApprovalStep.objects.select_for_update(of=("self",))
             .filter(flow=flow, round=flow.round, kind=StepKind.CONSULTATION, status=StepStatus.OPEN, due_at__lt=now)
             .select_related("assignee")
         )
