@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Notification, Region, User
+from .models import CalendarDay, Delegation, Department, Notification, Region, User
 from .services import region_save
 
 
@@ -72,3 +73,43 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class CalendarYearFilter(admin.SimpleListFilter):
+    """The company calendar is kept a year at a time (the State Council publishes each year's holidays)."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = CalendarDay.objects.dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(date__year=int(self.value())) if self.value() else queryset
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Holidays on weekdays and worked weekend days (make-up days); every other day follows Monday to Friday. SLA
+    clocks and "working days" everywhere read this."""
+
+    list_display = ["date", "weekday", "is_working_day", "name"]
+    list_filter = [CalendarYearFilter, "is_working_day"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    ordering = ["date"]
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: CalendarDay) -> str:
+        return date_format(obj.date, "l")
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["delegator", "delegate", "starts_on", "ends_on", "reason", "created_at"]
+    list_filter = ["starts_on"]
+    list_select_related = ["delegator", "delegate"]
+    search_fields = ["delegator__username", "delegate__username", "reason"]
+    autocomplete_fields = ["delegator", "delegate"]
+    date_hierarchy = "starts_on"

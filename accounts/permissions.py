@@ -8,7 +8,7 @@ everyone else sees their own region and everything below it. Later apps build th
 from django.db.models import Q
 
 from .models import Region, User
-from .roles import COMPANY_WIDE_ROLES
+from .roles import COMPANY_WIDE_ROLES, Role
 
 
 def sees_whole_company(user: User) -> bool:
@@ -87,3 +87,23 @@ def can_view_user(viewer: User, target: User) -> bool:
     if viewer.has_perm("accounts.view_user"):
         return True
     return viewer.has_perm("accounts.view_team") and region_in_scope(viewer, target.region)
+
+
+# --- delegation of approvals while away ----------------------------------------------------------------------------
+
+# The roles asked to decide approval steps (approvals.permissions routes steps to them; accounts cannot import it).
+APPROVAL_DECIDING_ROLES = (Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER)
+
+
+def can_delegate_approvals(user: User) -> bool:
+    """Whoever decides approval steps may name a delegate for the days they are away."""
+    return user.is_authenticated and user.is_active and user.has_role(*APPROVAL_DECIDING_ROLES)
+
+
+def delegate_candidates_q(user: User) -> Q:
+    """Who ``user`` may name as delegate: an active person other than themselves who decides approvals too, or who
+    works in their department."""
+    q = Q(groups__name__in=[str(role) for role in APPROVAL_DECIDING_ROLES])
+    if user.department_id is not None:
+        q |= Q(department_id=user.department_id)
+    return q & Q(is_active=True) & ~Q(pk=user.pk)

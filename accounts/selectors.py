@@ -1,10 +1,13 @@
 """Reads for accounts: QuerySets, no side effects."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .filters import RegionFilter
-from .models import Notification, Region, User
+from .models import Delegation, Notification, Region, User
+from .permissions import delegate_candidates_q
 
 
 def region_subtree(region: Region) -> QuerySet[Region]:
@@ -38,3 +41,30 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
 
 def notifications_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def delegations_for(*, user: User) -> QuerySet[Delegation]:
+    """The delegations ``user`` gave (they are away) and received (they decide instead), newest start first: one
+    query with both people."""
+    return (
+        Delegation.objects.filter(Q(delegator=user) | Q(delegate=user))
+        .select_related("delegator", "delegate")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def delegation_get_for_user(*, user: User, pk: int) -> Delegation:
+    """One of the user's own delegations (given or received); ``Http404`` for any other."""
+    try:
+        return delegations_for(user=user).get(pk=pk)
+    except Delegation.DoesNotExist:
+        raise Http404(_("No such delegation.")) from None
+
+
+def delegate_candidates(*, user: User) -> QuerySet[User]:
+    """The people ``user`` may name as their delegate (``accounts.permissions.delegate_candidates_q``)."""
+    return (
+        User.objects.filter(pk__in=User.objects.filter(delegate_candidates_q(user)).values("pk"))
+        .select_related("department", "region")
+        .order_by("last_name", "first_name", "username")
+    )

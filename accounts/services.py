@@ -1,13 +1,19 @@
 """Writes for accounts. One transaction each; validate, then save."""
 
+import datetime
+
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Region, User
+from .models import Delegation, Region, User
+from .notifications import notify
+from .permissions import can_delegate_approvals, delegate_candidates_q
 
 _KIND_BELOW = {Region.Kind.COUNTRY: Region.Kind.PROVINCE, Region.Kind.PROVINCE: Region.Kind.CITY}
 
@@ -104,3 +110,117 @@ def sign_in_record_failure(*, username: str) -> None:
 
 def sign_in_record_success(*, username: str) -> None:
     cache.delete(_sign_in_key(username))
+
+
+# --- delegation of approvals while away ----------------------------------------------------------------------------
+
+DELEGATION_MAX_DAYS = 90
+
+
+def _delegation_errors(
+    *, user: User, delegate: User | None, starts_on, ends_on, reason: str, today: datetime.date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if delegate is None:
+        add("delegate", _("Choose who decides while you are away."))
+    elif delegate.pk == user.pk:
+        add("delegate", _("You cannot delegate to yourself."))
+    elif not User.objects.filter(delegate_candidates_q(user), pk=delegate.pk).exists():
+        add("delegate", _("Choose an active colleague who decides approvals too, or one of your department."))
+    if starts_on is None:
+        add("starts_on", _("Enter the first day you are away."))
+    elif starts_on < today:
+        add("starts_on", _("A delegation cannot start in the past."))
+    if ends_on is None:
+        add("ends_on", _("Enter the last day you are away."))
+    elif starts_on is not None and ends_on < starts_on:
+        add("ends_on", _("The last day cannot be before the first."))
+    elif starts_on is not None and (ends_on - starts_on).days + 1 > DELEGATION_MAX_DAYS:
+        add("ends_on", _("A delegation lasts at most %(days)s days.") % {"days": DELEGATION_MAX_DAYS})
+    if len(reason) > Delegation._meta.get_field("reason").max_length:
+        add("reason", _("Keep the reason to 200 characters."))
+    return errors
+
+
+@transaction.atomic
+def delegation_create(
+    *,
+    user: User,
+    delegate: User,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Delegation:
+    """While ``user`` is away (``starts_on``..``ends_on``, inclusive, at most 90 days, not in the past),
+    ``delegate`` decides their approval steps; the decisions record both people. One delegation at a time: the
+    range may not overlap another of ``user``'s. The delegate is told."""
+    if not can_delegate_approvals(user):
+        raise PermissionDenied(_("Only people who decide approvals can delegate them."))
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    # Lock the delegator: two delegations saved at once cannot both pass the overlap check.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    errors = _delegation_errors(
+        user=user, delegate=delegate, starts_on=starts_on, ends_on=ends_on, reason=reason, today=today
+    )
+    if not errors:
+        clash = (
+            Delegation.objects.filter(delegator=user, starts_on__lte=ends_on, ends_on__gte=starts_on)
+            .select_related("delegate")
+            .first()
+        )
+        if clash is not None:
+            errors["starts_on"] = [
+                _("You already delegate to %(name)s from %(start)s to %(end)s; end that one or choose other days.")
+                % {
+                    "name": clash.delegate.display_name,
+                    "start": clash.starts_on.isoformat(),
+                    "end": clash.ends_on.isoformat(),
+                }
+            ]
+    if errors:
+        raise ValidationError(errors)
+    delegation = Delegation.objects.create(
+        delegator=user, delegate=delegate, starts_on=starts_on, ends_on=ends_on, reason=reason
+    )
+
+    def message():
+        return (
+            _("%(name)s asks you to decide their approvals") % {"name": user.display_name},
+            _("From %(start)s to %(end)s. %(reason)s")
+            % {"start": starts_on.isoformat(), "end": ends_on.isoformat(), "reason": reason},
+        )
+
+    notify(
+        recipients=[delegate],
+        kind="delegation",
+        key=f"delegation:{delegation.pk}",
+        message=message,
+        url=reverse("approvals:delegations"),
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_end(*, user: User, delegation: Delegation, today: datetime.date | None = None) -> Delegation | None:
+    """``user`` is back (or not going): a delegation that has started ends yesterday, one still to come is
+    deleted (returns None). Only the person away ends it; one already over is refused."""
+    if delegation.delegator_id != user.pk:
+        raise PermissionDenied(_("Only the person away can end this delegation."))
+    today = today or timezone.localdate()
+    locked = Delegation.objects.select_for_update().filter(pk=delegation.pk).first()
+    if locked is None:
+        return None
+    if locked.ends_on < today:
+        raise ValidationError(_("This delegation is already over."))
+    if locked.starts_on >= today:
+        locked.delete()
+        return None
+    locked.ends_on = today - datetime.timedelta(days=1)
+    locked.save(update_fields=["ends_on"])
+    return locked

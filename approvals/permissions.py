@@ -45,16 +45,22 @@ def _own_promotion_q(user: User, prefix: str = "flow__promotion__") -> Q:
     return Q(**{f"{prefix}created_by": user}) | Q(**{f"{prefix}owner": user})
 
 
+def _assigned_q(person: User) -> Q:
+    """Steps assigned to ``person`` or to one of their roles."""
+    assigned = Q(assignee=person.pk)
+    if person.role_names:
+        assigned |= Q(assignee_role__in=sorted(person.role_names))
+    return assigned
+
+
 def decidable_steps_q(user: User, today: datetime.date | None = None) -> Q:
     """Open steps ``user`` may decide now: theirs, their role's, or those of the people they stand in for — never
-    on their own promotions."""
+    on their own promotions, nor on the promotions of the person they stand in for (as ``decider_for``)."""
     if not _active(user):
         return Q(pk__in=[])
-    people = [user, *active_delegators(user, today)]
-    roles = {role for person in people for role in person.role_names}
-    mine = Q(assignee__in=[p.pk for p in people])
-    if roles:
-        mine |= Q(assignee_role__in=sorted(roles))
+    mine = _assigned_q(user)
+    for delegator in active_delegators(user, today):
+        mine |= _assigned_q(delegator) & ~_own_promotion_q(delegator)
     return Q(status=StepStatus.OPEN) & mine & ~_own_promotion_q(user)
 
 
@@ -104,6 +110,15 @@ def is_own_promotion_step(user: User, step: ApprovalStep) -> bool:
     return user.pk in (promotion.created_by_id, promotion.owner_id)
 
 
+def decides_approvals(user: User) -> bool:
+    """Holds a role that is asked to decide (no query: the menu asks this on every page). Someone standing in for
+    such a person reaches the inbox from the home page and from the notification of the delegation."""
+    from accounts.roles import Role
+
+    roles = {Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
+    return _active(user) and (user.is_superuser or user.has_role(*roles))
+
+
 def can_open_inbox(user: User) -> bool:
     """Everyone who may be asked to decide or answer: marketing managers, sales managers, the sales director, the
     GM — and anyone standing in for one of them today."""
@@ -113,3 +128,44 @@ def can_open_inbox(user: User) -> bool:
         return False
     roles = {Role.MARKETING_MANAGER, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER}
     return user.is_superuser or user.has_role(*roles) or bool(active_delegators(user))
+
+
+# --- approval rules (the settings page and the API) ----------------------------------------------------------------
+
+
+def can_configure_approval_rules(user: User) -> bool:
+    """Marketing managers set the thresholds and SLA hours (DESIGN §2); administrators too."""
+    from accounts.roles import Role
+
+    return _active(user) and (user.is_superuser or user.has_role(Role.MARKETING_MANAGER))
+
+
+def can_read_approval_rules(user: User) -> bool:
+    """Those the rules route: marketing, the sales director and the general manager (and administrators)."""
+    from accounts.roles import Role
+
+    return _active(user) and (
+        user.is_superuser
+        or user.has_role(Role.MARKETING_MANAGER, Role.MARKETING_STAFF, Role.SALES_DIRECTOR, Role.GENERAL_MANAGER)
+    )
+
+
+def decidable_steps_one_query_q(user: User, today: datetime.date | None = None) -> Q:
+    """``decidable_steps_q`` with the delegations read inside the steps' own query (subqueries), for a page that
+    shows a few steps and cannot spend a query on the user's delegations first (the home page). ``user``'s groups
+    should be prefetched."""
+    from accounts.roles import Role
+
+    if not _active(user):
+        return Q(pk__in=[])
+    today = today or timezone.localdate()
+    delegators = Delegation.objects.filter(
+        delegate=user, starts_on__lte=today, ends_on__gte=today, delegator__is_active=True
+    ).values("delegator_id")
+    delegators_roles = User.groups.through.objects.filter(user_id__in=delegators, group__name__in=Role.values).values(
+        "group__name"
+    )
+    mine = Q(assignee=user) | Q(assignee__in=delegators) | Q(assignee_role__in=delegators_roles)
+    if user.role_names:
+        mine |= Q(assignee_role__in=sorted(user.role_names))
+    return Q(status=StepStatus.OPEN) & mine & ~_own_promotion_q(user)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import can_open_admin
 from accounts.selectors import notifications_unread_count
+from approvals.permissions import decides_approvals
 from campaigns.permissions import can_open_plans, can_open_promotions, can_open_targets
 from feedback.permissions import (
     can_open_alerts,
@@ -40,6 +41,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "home", _everyone),
     NavEntry(_("Plans"), "campaigns:plan_list", can_open_plans),
     NavEntry(_("Promotions"), "campaigns:promotion_list", can_open_promotions),
+    # Deciders only (no query per page); delegates reach the inbox from the home page and the notification.
+    NavEntry(_("Approvals"), "approvals:inbox", decides_approvals),
     NavEntry(_("Targets"), "campaigns:target_grid", can_open_targets),
     # Reps file and read their own reports, managers and company readers read and filter them (the page links the
     # filing board for all who may see it); only sales managers, who follow a team every day, get the board here.

@@ -1,13 +1,19 @@
 """Reads of the joint layer."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from accounts.calendar import WorkCalendar
 from accounts.models import User
 from accounts.roles import Role
+from approvals.models import ApprovalStep, StepKind
+from approvals.permissions import decidable_steps_one_query_q
+from approvals.selectors.steps import step_sla
 from campaigns.selectors.plans import plans_awaiting_publication, plans_drafted_by, plans_to_read
 from feedback.models import ReportStatus
 from feedback.permissions import is_sales_manager
@@ -51,10 +57,13 @@ _HOME_LIMIT = 10  # each section shows the first few; its page lists them all
 def home_sections(*, user: User) -> list[HomeSection]:
     """What needs ``user`` today, section by section (empty sections are left out). Later capabilities add theirs.
 
-    One query per section, whatever the number of items.
+    One query per section, whatever the number of items; one company calendar (one query per year) for them all.
     """
+    now = timezone.now()
+    calendar = WorkCalendar()
     sections = [
-        *_report_sections(user),
+        _decision_section(user, now=now, calendar=calendar),
+        *_report_sections(user, calendar=calendar),
         HomeSection(
             _("Plans to read"),
             [
@@ -84,12 +93,57 @@ def home_sections(*, user: User) -> list[HomeSection]:
     return [section for section in sections if section.items]
 
 
-def _report_sections(user: User) -> list[HomeSection]:
+_STEP_TITLES = {
+    StepKind.CONSULTATION: _("Your opinion: %(title)s"),
+    StepKind.ENDORSEMENT: _("To endorse: %(title)s"),
+    StepKind.REVIEW: _("To review: %(title)s"),
+    StepKind.APPROVAL: _("To approve: %(title)s"),
+}
+
+
+def _due_text(step: ApprovalStep, *, now: datetime.datetime, calendar: WorkCalendar) -> str:
+    """ "Due 06-12 17:00 · 5.5 working hours left", or "Overdue by 3 working hours"."""
+    sla = step_sla(step, now=now, calendar=calendar)
+    if sla.due_at is None:
+        return ""
+    if sla.overdue:
+        return gettext_now("Overdue by %(hours)s working hours") % {"hours": _hours(-sla.hours_left)}
+    due = timezone.localtime(sla.due_at).strftime("%m-%d %H:%M")
+    return gettext_now("Due %(due)s · %(hours)s working hours left") % {"due": due, "hours": _hours(sla.hours_left)}
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def _decision_section(user: User, *, now: datetime.datetime, calendar: WorkCalendar) -> HomeSection:
+    """The open approval steps ``user`` may decide now (theirs, their role's, those of people they stand in for),
+    oldest due first: one query, delegations included."""
+    steps = (
+        ApprovalStep.objects.filter(decidable_steps_one_query_q(user, timezone.localtime(now).date()))
+        .select_related("flow__promotion__created_by")
+        .order_by("due_at", "id")[:_HOME_LIMIT]
+    )
+    return HomeSection(
+        _("Waiting for your decision"),
+        [
+            HomeItem(
+                str(_STEP_TITLES[step.kind]) % {"title": step.flow.promotion.title},
+                step.flow.promotion.created_by.display_name,
+                reverse("approvals:step_detail", args=[step.pk]),
+                due=_due_text(step, now=now, calendar=calendar),
+            )
+            for step in steps
+        ],
+    )
+
+
+def _report_sections(user: User, *, calendar: WorkCalendar) -> list[HomeSection]:
     """A rep: today's report and the days they can still catch up (one query for both). A sales manager: who of
     their team has not filed today (one query)."""
     sections = []
     if expected_to_file(user):
-        owed = rep_today(rep=user)
+        owed = rep_today(rep=user, calendar=calendar)
         today = owed.today.isoformat()
         if owed.status == ReportStatus.SUBMITTED:
             item = HomeItem(
@@ -117,7 +171,7 @@ def _report_sections(user: User) -> list[HomeSection]:
                 ],
             )
         )
-    if is_sales_manager(user) and is_working_day(timezone.localdate()):
+    if is_sales_manager(user) and is_working_day(timezone.localdate(), calendar):
         board = reverse("feedback:filing_board")
         sections.append(
             HomeSection(

@@ -44,7 +44,7 @@ from ..models import (
     Section,
     ShelfDisplayLine,
 )
-from ..selectors.board import is_working_day
+from ..selectors.board import working_days
 from ..services.alerts import alerts_sweep
 from ..services.reports import intel_items_create, promotion_runs_at
 
@@ -139,8 +139,7 @@ def _dice(key: str) -> random.Random:
 
 def _weekdays_before(today: datetime.date, days: int) -> list[datetime.date]:
     """The working days among the ``days`` days before ``today``, oldest first."""
-    window = (today - datetime.timedelta(days=n) for n in range(days, 0, -1))
-    return [day for day in window if is_working_day(day)]
+    return working_days(today - datetime.timedelta(days=days), today - datetime.timedelta(days=1))
 
 
 def _aware(day: datetime.date, hour: int, minute: int) -> datetime.datetime:

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.calendar import WorkCalendar
 from accounts.models import Region, User
 from accounts.permissions import scope_filter
 from accounts.roles import Role
@@ -34,15 +35,15 @@ NOT_ON_THE_BOARD = _("The filing board is for sales managers, the sales director
 # --- working days ------------------------------------------------------------------------------------------------
 
 
-def is_working_day(day: datetime.date) -> bool:
-    """Monday to Friday. The company calendar (holidays, make-up working days) replaces this one function."""
-    return day.weekday() < 5
+def is_working_day(day: datetime.date, calendar: WorkCalendar | None = None) -> bool:
+    """A working day of the company calendar: Monday to Friday, minus holidays, plus make-up days. Pass the
+    request's one ``calendar`` when asking about many days (one query per year, not one per call)."""
+    return (calendar or WorkCalendar()).is_working_day(day)
 
 
-def working_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+def working_days(start: datetime.date, end: datetime.date, calendar: WorkCalendar | None = None) -> list[datetime.date]:
     """The working days from ``start`` to ``end``, both included, oldest first."""
-    days = (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
-    return [day for day in days if is_working_day(day)]
+    return (calendar or WorkCalendar()).working_days(start, end)
 
 
 def filing_window_start(today: datetime.date) -> datetime.date:
@@ -60,16 +61,23 @@ class MissingDay:
     is_today: bool
 
 
-def report_missing_days(*, rep: User, today: datetime.date | None = None, days: int = HISTORY_DAYS) -> list[MissingDay]:
+def report_missing_days(
+    *,
+    rep: User,
+    today: datetime.date | None = None,
+    days: int = HISTORY_DAYS,
+    calendar: WorkCalendar | None = None,
+) -> list[MissingDay]:
     """The working days of the last ``days`` days (today included) on which ``rep`` has no report at all (a draft
-    is a report the rep can still finish: it is listed with the reports, not here), newest first. One query."""
+    is a report the rep can still finish: it is listed with the reports, not here), newest first. One query, plus
+    one per calendar year the company calendar has not read yet."""
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=days - 1)
     filed = set(DailyReport.objects.filter(rep=rep, date__range=(start, today)).values_list("date", flat=True))
     window_start = filing_window_start(today)
     return [
         MissingDay(date=day, can_file=day >= window_start, is_today=day == today)
-        for day in reversed(working_days(start, today))
+        for day in reversed(working_days(start, today, calendar))
         if day not in filed
     ]
 
@@ -94,9 +102,11 @@ class RepToday:
     catch_up: list[OwedDay] = field(default_factory=list)  # earlier days still open, newest first
 
 
-def rep_today(*, rep: User, today: datetime.date | None = None) -> RepToday:
-    """Today's report of ``rep`` and the earlier working days they can still file: one query."""
+def rep_today(*, rep: User, today: datetime.date | None = None, calendar: WorkCalendar | None = None) -> RepToday:
+    """Today's report of ``rep`` and the earlier working days they can still file: one query (plus the company
+    calendar's year, unless ``calendar`` has read it already)."""
     today = today or timezone.localdate()
+    calendar = calendar or WorkCalendar()
     rows = {
         row["date"]: row
         for row in DailyReport.objects.filter(rep=rep, date__range=(filing_window_start(today), today)).values(
@@ -104,14 +114,14 @@ def rep_today(*, rep: User, today: datetime.date | None = None) -> RepToday:
         )
     }
     catch_up = []
-    for day in reversed(working_days(filing_window_start(today), today - datetime.timedelta(days=1))):
+    for day in reversed(working_days(filing_window_start(today), today - datetime.timedelta(days=1), calendar)):
         row = rows.get(day)
         if row is None or row["status"] != ReportStatus.SUBMITTED:
             catch_up.append(OwedDay(date=day, report_id=row["id"] if row else None))
     own = rows.get(today)
     return RepToday(
         today=today,
-        working_day=is_working_day(today),
+        working_day=calendar.is_working_day(today),
         status=own["status"] if own else None,
         report_id=own["id"] if own else None,
         catch_up=catch_up,
@@ -331,8 +341,15 @@ def _cell(report: dict | None, day: BoardDay) -> BoardCell:
     return BoardCell(date=day.date, status=status, report_id=report_id, working=day.working, is_today=day.is_today)
 
 
-def filing_board(*, user: User, params: dict | None = None, today: datetime.date | None = None) -> FilingBoard:
-    """Who filed what, per rep and day, for the team ``user`` follows: two queries (the reps, the period's reports).
+def filing_board(
+    *,
+    user: User,
+    params: dict | None = None,
+    today: datetime.date | None = None,
+    calendar: WorkCalendar | None = None,
+) -> FilingBoard:
+    """Who filed what, per rep and day, for the team ``user`` follows: two queries (the reps, the period's reports)
+    and the company calendar of the period's year(s).
 
     ``params`` are ``FilingBoardParams``' fields (``region``, ``end``, ``week``); invalid ones raise
     ``ValidationError`` (a message per field). A user who does not follow a team gets ``PermissionDenied``.
@@ -358,8 +375,9 @@ def filing_board(*, user: User, params: dict | None = None, today: datetime.date
     )
     by_rep_day = {(row["rep_id"], row["date"]): row for row in reports}
 
+    calendar = calendar or WorkCalendar()
     days = [
-        BoardDay(date=day, working=is_working_day(day), is_today=day == today, is_future=day > today)
+        BoardDay(date=day, working=calendar.is_working_day(day), is_today=day == today, is_future=day > today)
         for day in (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
     ]
     rows = [BoardRow(rep=rep, cells=[_cell(by_rep_day.get((rep.pk, day.date)), day) for day in days]) for rep in reps]
@@ -372,7 +390,7 @@ def filing_board(*, user: User, params: dict | None = None, today: datetime.date
         summary_day = end
     else:
         summary_day = None
-    summary_working = summary_day is not None and is_working_day(summary_day)
+    summary_working = summary_day is not None and calendar.is_working_day(summary_day)
     filed, not_filed = 0, []
     if summary_day is not None:
         index = (summary_day - start).days
