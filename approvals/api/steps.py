@@ -15,7 +15,9 @@ from campaigns.selectors.promotions import promotion_get_for_user
 from campaigns.serializers.promotions import PromotionDetailSerializer
 
 from ..filters import StepFilter
+from ..selectors.evidence import promotion_evidence
 from ..selectors.steps import inbox, promotion_timeline, step_get_for_user
+from ..serializers.evidence import EvidenceSerializer
 from ..serializers.steps import DecisionInputSerializer, EventSerializer, StepSerializer, WithdrawInputSerializer
 from ..services.flows import promotion_submit, promotion_withdraw, step_decide
 
@@ -86,6 +88,20 @@ class ApprovalStepViewSet(viewsets.GenericViewSet):
         step_decide(user=request.user, step=step, **serializer.validated_data)
         step = step_get_for_user(user=request.user, pk=step.pk)
         return Response(StepSerializer(step, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary=_("The evidence beside a step"),
+        description=_(
+            "What the field reported in the last 30 days in the promotion's regions (and below) about its products: "
+            "competitor intel, feedback on earlier promotions of the same products, and point-of-sale sales of the "
+            "last four full weeks. Submitted reports only, current lines only. Seen by whoever may see the step."
+        ),
+        responses={200: EvidenceSerializer, 404: _NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        step = step_get_for_user(user=request.user, pk=int(pk))
+        return Response(EvidenceSerializer(promotion_evidence(promotion=step.flow.promotion)).data)
 
 
 class _PromotionActionView(APIView):
