@@ -1,6 +1,10 @@
-"""Demo promotions: four in East around today — a marketing proposal in draft, two agreed marketing proposals that
-are running (a gift in Hangzhou, a special price in Shanghai whose floor the field's demo reports breach once), and a
-sales request drafted by a Shanghai rep. Idempotent by title.
+"""Demo promotions: four in East around today, all drafted here — a summer marketing proposal for East, a gift in
+Hangzhou and a special price in Shanghai (whose floor the field's demo reports breach once) by the marketing
+manager, and a display request by a Shanghai rep. Idempotent by title.
+
+Only drafts are written here: statuses move through the approval workflow, never directly. The approvals demo
+(``approvals.demo``) submits and decides them with times in the past — the two running ones were agreed weeks ago —
+and it runs before the feedback demo, which files the field's feedback on the agreed ones.
 
 Needs the demo accounts (``accounts.demo.seed_accounts_demo``) and master data (``campaigns.demo.master``).
 """
@@ -13,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Region, User
 
-from ..models import Product, Promotion, PromotionStatus, PromotionType
+from ..models import Product, Promotion, PromotionType
 from ..services.promotions import promotion_create
 
 
@@ -23,7 +27,7 @@ def _monday(day: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def seed_promotions() -> int:
-    """Create the demo promotions that are missing; return how many were created."""
+    """Create the demo promotions that are missing, as drafts; return how many were created."""
     today = timezone.localdate()
     monday = _monday(today)
     users = {u.username: u for u in User.objects.filter(username__in=["mkt.li", "mkt.wang", "rep.zhang", "mgr.east"])}
@@ -48,7 +52,6 @@ def seed_promotions() -> int:
             "price_ceiling": Decimal("3.50"),
             "budget": Decimal("80000.00"),
             "responsible": ["mgr.east"],
-            "status": PromotionStatus.DRAFT,
         },
         {
             "user": "mkt.wang",
@@ -65,9 +68,6 @@ def seed_promotions() -> int:
             "price_ceiling": Decimal("6.50"),
             "budget": Decimal("45000.00"),
             "responsible": ["mgr.east"],
-            # The approval workflow comes with the approvals app; the demo sets the status directly so that a
-            # running, agreed promotion is there to see.
-            "status": PromotionStatus.RUNNING,
         },
         {
             "user": "rep.zhang",
@@ -84,7 +84,6 @@ def seed_promotions() -> int:
             "price_ceiling": Decimal("12.90"),
             "budget": Decimal("6000.00"),
             "responsible": ["rep.zhang"],
-            "status": PromotionStatus.DRAFT,
         },
         {
             "user": "mkt.wang",
@@ -101,14 +100,13 @@ def seed_promotions() -> int:
             "price_ceiling": Decimal("3.20"),
             "budget": Decimal("30000.00"),
             "responsible": ["mgr.east"],
-            "status": PromotionStatus.RUNNING,
         },
     ]
     for spec in specs:
         if spec["title"] in existing:
             continue
         author = users[spec["user"]]
-        promotion = promotion_create(
+        promotion_create(
             user=author,
             title=spec["title"],
             type=spec["type"],
@@ -125,8 +123,5 @@ def seed_promotions() -> int:
             owner=author,
             responsible=[users[name] for name in spec["responsible"]],
         )
-        if spec["status"] != PromotionStatus.DRAFT:
-            promotion.status = spec["status"]
-            promotion.save(update_fields=["status", "updated_at"])
         created += 1
     return created

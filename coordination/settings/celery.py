@@ -9,6 +9,8 @@ Reliability choices, and why:
 - Hard and soft time limits, JSON only, capped retries (see coordination.celery.CoordinationTask).
 """
 
+from celery.schedules import crontab
+
 from .base import REDIS_URL, TIME_ZONE, VAR_DIR, env
 
 CELERY_TIMEZONE = TIME_ZONE
@@ -56,3 +58,16 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+
+# Periodic jobs. django-celery-beat's DatabaseScheduler copies these into its tables when beat starts, where the
+# admin can change them (DESIGN §4). Crontabs are read in CELERY_TIMEZONE, the company time zone.
+CELERY_BEAT_SCHEDULE = {
+    "approvals.promotions_follow_calendar": {
+        "task": "approvals.promotions_follow_calendar",
+        "schedule": crontab(minute=5, hour=0),
+    },
+    "approvals.consultations_close_overdue": {
+        "task": "approvals.consultations_close_overdue",
+        "schedule": crontab(minute=10),
+    },
+}

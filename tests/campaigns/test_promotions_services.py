@@ -363,7 +363,7 @@ def test_only_the_author_deletes_an_attachment(marketer, regions):
 # --- demo data ---------------------------------------------------------------------------------------------------
 
 
-def test_seed_promotions_adds_four_promotions_in_east_once():
+def test_seed_promotions_drafts_four_promotions_in_east_once():
     from accounts.demo import seed_accounts_demo
     from campaigns.demo.master import seed_master_data
     from campaigns.demo.promotions import seed_promotions
@@ -379,7 +379,8 @@ def test_seed_promotions_adds_four_promotions_in_east_once():
     }
     assert sorted(rows.values()) == [
         ("mkt.li", PromotionOrigin.MARKETING, PromotionStatus.DRAFT, ["EAST"]),
-        ("mkt.wang", PromotionOrigin.MARKETING, PromotionStatus.RUNNING, ["HZ"]),
-        ("mkt.wang", PromotionOrigin.MARKETING, PromotionStatus.RUNNING, ["SH"]),
+        # The approvals demo runs these two through the workflow; nothing here sets a status.
+        ("mkt.wang", PromotionOrigin.MARKETING, PromotionStatus.DRAFT, ["HZ"]),
+        ("mkt.wang", PromotionOrigin.MARKETING, PromotionStatus.DRAFT, ["SH"]),
         ("rep.zhang", PromotionOrigin.SALES, PromotionStatus.DRAFT, ["SH"]),
     ]

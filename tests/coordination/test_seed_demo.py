@@ -7,7 +7,9 @@ from rest_framework.test import APIClient
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Region, User
-from feedback.models import Alert, DailyReport, IntelItem, Outlet
+from approvals.models import ApprovalEvent, ApprovalFlow, ApprovalStep
+from campaigns.models import Promotion, PromotionCost
+from feedback.models import Alert, DailyReport, IntelItem, Outlet, PromotionFeedbackLine
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +82,12 @@ def _demo_rows() -> tuple:
         DailyReport.objects.count(),
         IntelItem.objects.count(),
         Alert.objects.count(),
+        list(Promotion.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        ApprovalFlow.objects.count(),
+        list(ApprovalStep.objects.order_by("pk").values_list("pk", "status", "due_at")),
+        ApprovalEvent.objects.count(),
+        PromotionCost.objects.count(),
+        PromotionFeedbackLine.objects.count(),
     )
 
 
@@ -90,7 +98,10 @@ def test_seed_demo_is_idempotent(seeded, settings):
     call_command("seed_demo", stdout=out)
 
     assert _demo_rows() == before
-    assert "0 outlets, 0 alert rules, 0 daily reports, 0 alerts)." in out.getvalue()
+    assert (
+        "0 promotions, 0 approval flows, 0 cost bookings, 0 executability ratings, 0 delegations, 0 outlets, "
+        "0 alert rules, 0 daily reports, 0 alerts)." in out.getvalue()
+    )
 
 
 def test_seed_demo_summary_names_what_it_created(settings):
@@ -99,12 +110,18 @@ def test_seed_demo_summary_names_what_it_created(settings):
 
     call_command("seed_demo", stdout=out)
 
-    # Four weeks of the three demo reps' weekdays (20 each, two missing per rep) plus rep.liu's draft of today;
-    # the demo's competitor price cuts and promotion price breach raise seven alerts.
+    # Four promotions drafted by the campaigns demo and ten by the approvals demo, thirteen of them sent through the
+    # workflow, with costs and the field's ratings on the agreed ones; four weeks of the three demo reps' weekdays
+    # (20 each, two missing per rep) plus rep.liu's draft of today; the demo's competitor price cuts and promotion
+    # price breach raise seven alerts.
     summary = out.getvalue()
     assert "10 regions, 11 users, " in summary
-    assert "4 promotions, 40 outlets, 6 alert rules, 55 daily reports, 7 alerts)." in summary
+    assert (
+        "14 promotions, 13 approval flows, 9 cost bookings, 5 executability ratings, 1 delegations, 40 outlets, "
+        "6 alert rules, 55 daily reports, 7 alerts)." in summary
+    )
     assert (Outlet.objects.count(), DailyReport.objects.count(), Alert.objects.count()) == (40, 55, 7)
+    assert (Promotion.objects.count(), ApprovalFlow.objects.count(), PromotionCost.objects.count()) == (14, 13, 9)
 
 
 def test_seed_demo_refuses_with_debug_off(settings):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.demo import seed_accounts_demo
 from accounts.models import Notification, User
+from approvals.demo import seed_approvals_demo
 from campaigns.demo import seed_campaigns_demo
 from campaigns.models import Promotion
 from feedback.demo import seed_feedback_demo
@@ -40,10 +41,12 @@ EXPECTED = {"outlets": 40, "alert rules": 6, "daily reports": 3 * 20 - 6 + 1, "a
 @pytest.fixture(scope="module")
 def _seeded_once(django_db_setup, django_db_blocker):
     """Seed once for the module (a few seconds), inside a transaction rolled back after its last test; each test
-    runs in a savepoint of it, so what one test changes the next does not see."""
+    runs in a savepoint of it, so what one test changes the next does not see. The approvals demo runs first, as in
+    seed_demo: the field files feedback only on promotions the workflow agreed."""
     with django_db_blocker.unblock(), transaction.atomic():
         seed_accounts_demo()
         seed_campaigns_demo()
+        seed_approvals_demo()
         yield seed_feedback_demo()
         transaction.set_rollback(True)
 
@@ -241,6 +244,15 @@ def test_promotion_feedback_only_where_a_promotion_runs(seeded):
         assert any(line.outlet.region.path.startswith(r.path) for r in promotion.regions.all())
     sh = Promotion.objects.get(title="上海清源绿茶月度特价")
     assert PromotionFeedbackLine.objects.filter(promotion=sh).exists()
+    # Only promotions the workflow agreed and the calendar started get feedback (the running and ended ones).
+    with_feedback = set(PromotionFeedbackLine.objects.values_list("promotion_id", flat=True))
+    started = set(
+        Promotion.objects.filter(approval_events__action="start", approval_events__actor=None).values_list(
+            "pk", flat=True
+        )
+    )
+    assert with_feedback == started
+    assert len(with_feedback) == 4
     assert not PromotionFeedbackLine.objects.filter(report__rep__username="rep.chen").exists()
 
 

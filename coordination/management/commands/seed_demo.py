@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts_demo
+from approvals.demo import seed_approvals_demo
 from campaigns.demo import seed_campaigns_demo
 from feedback.demo import seed_feedback_demo
 
@@ -26,9 +27,13 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like a production database. Demo users have a published password; "
                 "run with --force only if you really want them here."
             )
-        # Each app seeds its own demo data, in dependency order. Later capabilities add theirs below.
+        # Each app seeds its own demo data. Mostly in dependency order, with one exception: the approvals demo runs
+        # the promotions through the workflow before the feedback demo, because the field files feedback only on
+        # agreed promotions. Later capabilities add theirs below.
         created = seed_accounts_demo()
         created.update(seed_campaigns_demo())
+        for name, count in seed_approvals_demo().items():
+            created[name] = created.get(name, 0) + count
         created.update(seed_feedback_demo())
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created: {summary})."))
