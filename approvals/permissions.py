@@ -65,16 +65,12 @@ def decidable_steps_q(user: User, today: datetime.date | None = None) -> Q:
 
 
 def steps_visible_q(user: User, today: datetime.date | None = None) -> Q:
-    """Steps of promotions the user may see, and any step they may decide."""
+    """Steps of promotions the user may see, and the steps they may decide now. A delegate sees the open steps
+    they stand in for, not the history of the person away."""
     if not _active(user):
         return Q(pk__in=[])
     visible = Q(flow__promotion__in=_visible_promotion_ids(user))
-    people = [user, *active_delegators(user, today)]
-    roles = {role for person in people for role in person.role_names}
-    assigned = Q(assignee__in=[p.pk for p in people])
-    if roles:
-        assigned |= Q(assignee_role__in=sorted(roles))
-    return visible | assigned
+    return visible | decidable_steps_q(user, today)
 
 
 def _visible_promotion_ids(user: User):

@@ -53,46 +53,57 @@ def default_rule(origin: str) -> ApprovalRule:
 
 def consultees(promotion: Promotion) -> list[User]:
     """Active sales managers whose region overlaps one of the promotion's regions (it covers the region, or lies
-    inside it), the author excluded."""
+    inside it), the author and the owner excluded (nobody is consulted on their own promotion)."""
     query = Q(pk__in=[])
     for region in promotion.regions.all():
         query |= Q(region__path__in=region_ancestor_paths(region.path)) | Q(region__path__startswith=region.path)
     return list(
         User.objects.filter(query, is_active=True, groups__name=Role.SALES_MANAGER)
-        .exclude(pk=promotion.created_by_id)
+        .exclude(pk__in=[promotion.created_by_id, promotion.owner_id])
         .distinct()
         .order_by("region__path", "username")
     )
 
 
-def endorser_for(author: User) -> User | None:
+def endorser_for(author: User, owner: User | None = None) -> User | None:
     """The author's sales manager: their manager when that is an active sales manager, else the sales manager of
-    the closest region above theirs. None for a manager's own request, or when no manager exists."""
+    the closest region above theirs. None for a manager's own request, or when no manager exists.
+
+    When that manager is the request's owner (nobody endorses their own promotion), their own manager endorses."""
     if author.has_role(Role.SALES_MANAGER):
         return None
     manager = author.manager
-    if manager is not None and manager.is_active and manager.has_role(Role.SALES_MANAGER):
-        return manager
-    if author.region_id is None:
-        return None
-    region: Region = author.region
-    return (
-        User.objects.filter(
-            is_active=True, groups__name=Role.SALES_MANAGER, region__path__in=region_ancestor_paths(region.path)
-        )
-        .exclude(pk=author.pk)
-        .order_by("-region__path")
-        .first()
-    )
+    if not (manager is not None and manager.is_active and manager.has_role(Role.SALES_MANAGER)):
+        manager = None
+        if author.region_id is not None:
+            region: Region = author.region
+            manager = (
+                User.objects.filter(
+                    is_active=True,
+                    groups__name=Role.SALES_MANAGER,
+                    region__path__in=region_ancestor_paths(region.path),
+                )
+                .exclude(pk=author.pk)
+                .order_by("-region__path")
+                .first()
+            )
+    if manager is not None and owner is not None and manager.pk == owner.pk:
+        above = manager.manager
+        return above if above is not None and above.is_active and above.pk != author.pk else None
+    return manager
 
 
 def _role_step(role: str, promotion: Promotion, sequence: int, kind: str, hours: int) -> PlannedStep:
     """A step for any holder of ``role`` — unless the promotion's author or owner is its only holder (nobody
-    decides their own promotion): then it goes to the author's (else the owner's) manager."""
+    decides their own promotion): then it goes up to *that holder's* manager (the marketing manager's own proposal
+    goes to the general manager). Never down the author's own chain: a rep naming the only marketing manager as
+    owner must not get their request reviewed by their own sales manager instead of marketing."""
     own = {promotion.created_by_id, promotion.owner_id}
     others = User.objects.filter(is_active=True, groups__name=role).exclude(pk__in=own).exists()
     if not others:
         for person in (promotion.created_by, promotion.owner):
+            if not person.has_role(role):
+                continue
             manager = person.manager
             if manager is not None and manager.is_active and manager.pk not in own:
                 return PlannedStep(sequence=sequence, kind=kind, sla_hours=hours, assignee=manager)
@@ -124,7 +135,7 @@ def plan_round(promotion: Promotion, rule: ApprovalRule) -> list[PlannedStep]:
             sequence += 1
         steps.append(_role_step(Role.MARKETING_MANAGER, promotion, sequence, StepKind.APPROVAL, rule.decision_hours))
     else:
-        endorser = endorser_for(author)
+        endorser = endorser_for(author, promotion.owner)
         if endorser is not None:
             steps.append(PlannedStep(sequence, StepKind.ENDORSEMENT, rule.endorsement_hours, assignee=endorser))
             sequence += 1

@@ -16,7 +16,7 @@ from campaigns.serializers.promotions import PromotionDetailSerializer
 
 from ..filters import StepFilter
 from ..selectors.evidence import promotion_evidence
-from ..selectors.steps import inbox, promotion_timeline, step_get_for_user
+from ..selectors.steps import inbox, promotion_timeline, step_decided_by, step_get_for_user
 from ..serializers.evidence import EvidenceSerializer
 from ..serializers.steps import DecisionInputSerializer, EventSerializer, StepSerializer, WithdrawInputSerializer
 from ..services.flows import promotion_submit, promotion_withdraw, step_decide
@@ -86,7 +86,7 @@ class ApprovalStepViewSet(viewsets.GenericViewSet):
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         step_decide(user=request.user, step=step, **serializer.validated_data)
-        step = step_get_for_user(user=request.user, pk=step.pk)
+        step = step_decided_by(user=request.user, pk=step.pk)
         return Response(StepSerializer(step, context=self.get_serializer_context()).data)
 
     @extend_schema(

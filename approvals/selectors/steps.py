@@ -63,6 +63,14 @@ def inbox_count(*, user: User) -> int:
     return ApprovalStep.objects.filter(decidable_steps_q(user)).count()
 
 
+def step_decided_by(*, user: User, pk: int) -> ApprovalStep:
+    """A step ``user`` has just decided, for the answer to their decision (a delegate may not see it otherwise)."""
+    try:
+        return _with_promotion(ApprovalStep.objects.filter(decided_by=user)).get(pk=pk)
+    except ApprovalStep.DoesNotExist:
+        raise Http404(_("No such approval step.")) from None
+
+
 def step_get_for_user(*, user: User, pk: int) -> ApprovalStep:
     """A step the user may see (its promotion is visible to them, or they may decide it); ``Http404`` otherwise."""
     queryset = _with_promotion(ApprovalStep.objects.filter(steps_visible_q(user)))

@@ -11,7 +11,8 @@ from feedback.serializers.photos import photo_api_url
 
 from ..models import Decision, ExecutabilityRating
 
-_MONEY = {"max_digits": 14, "decimal_places": 2}
+# Sums and ratios are unbounded (many lines, a tiny budget): no digit limit on output, only the places.
+_MONEY = {"max_digits": None, "decimal_places": 2}
 
 
 # --- costs -------------------------------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ class DayPointSerializer(serializers.Serializer):
 
 class _Pct(serializers.DecimalField):
     def __init__(self, **kwargs):
-        super().__init__(max_digits=10, decimal_places=1, allow_null=True, **kwargs)
+        super().__init__(max_digits=None, decimal_places=1, allow_null=True, **kwargs)
 
 
 class ExecutionSerializer(serializers.Serializer):

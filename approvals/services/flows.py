@@ -275,6 +275,8 @@ def step_decide(
         if user.pk in (promotion.created_by_id, promotion.owner_id):
             raise PermissionDenied(_("Nobody decides on their own promotion."))
         raise PermissionDenied(_("This step is assigned to someone else."))
+    if step.status == StepStatus.WAITING and step.round == step.flow.round:
+        raise Conflict(_("This step is not open yet: it opens when the steps before it are through."))
     if step.status != StepStatus.OPEN or step.round != step.flow.round:
         raise Conflict(_("This step has already been decided or closed; nothing was changed."))
     _validate_decision(step, decision, comment, executability)

@@ -101,6 +101,10 @@ def _as_decimal(amount) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+# PromotionCost.total_after holds 14 digits with 2 decimals.
+TOTAL_MAX = Decimal("999999999999.99")
+
+
 def _validate(
     *,
     promotion: Promotion,
@@ -211,6 +215,9 @@ def promotion_cost_book(
     # A retried request answers with the booking made the first time, even if the day has left the window since.
     if (replayed := _replay(user=user, promotion=promotion, client_uuid=client_uuid, payload=payload)) is not None:
         return replayed, False
+    # The status first: a cost on a promotion that takes none is a 409 whatever the input says.
+    if not costs_bookable(promotion):
+        raise Conflict(_status_refusal(promotion))
     payload["amount"] = _validate(promotion=promotion, today=today, **payload)
     try:
         with transaction.atomic():
@@ -223,6 +230,8 @@ def promotion_cost_book(
             before = PromotionCost.objects.filter(promotion=locked).aggregate(total=Sum("amount"))["total"]
             before = before or Decimal("0")
             total = before + payload["amount"]
+            if total > TOTAL_MAX:
+                raise ValidationError({"amount": [_("The total booked on one promotion would be too large.")]})
             if total < 0:
                 raise ValidationError(
                     {

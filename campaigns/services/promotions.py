@@ -29,7 +29,13 @@ from ..models import (
     PromotionStatus,
     PromotionType,
 )
-from ..permissions import can_draft_promotion, can_edit_promotion, promotion_origin_for
+from ..permissions import (
+    can_draft_promotion,
+    can_edit_promotion,
+    is_field_sales,
+    is_marketing,
+    promotion_origin_for,
+)
 
 # Fields an author sets on a draft; m2m fields are set with ``set()``.
 PROMOTION_FIELDS = (
@@ -134,6 +140,13 @@ def _validate(
     owner = values.get("owner")
     if not _active_user(owner):
         add("owner", _("Choose an active user as the owner."))
+    elif owner.pk != user.pk:
+        # The owner is on the author's side: they lead the project, and nobody decides on their own promotion, so
+        # an owner from the deciding side would take a decider out of the approval route.
+        if is_marketing(user) and not is_marketing(owner):
+            add("owner", _("The owner of a marketing proposal is someone in marketing."))
+        elif not is_marketing(user) and not (is_field_sales(owner) and region_in_scope(user, owner.region)):
+            add("owner", _("The owner of a sales request is you or a sales colleague in your area."))
 
     if products is not None:
         if not products:
