@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import CostCategory
 
+from .forms import EXECUTABILITY_CHOICES
+
 
 class CostForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *CostCategory.choices])
@@ -40,13 +42,8 @@ class CostForm(forms.Form):
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("How workable was it for the field?"),
-        choices=[
-            (5, _("5 — easy to carry out")),
-            (4, _("4 — workable")),
-            (3, _("3 — workable with effort")),
-            (2, _("2 — hard")),
-            (1, _("1 — hardly workable")),
-        ],
+        # The consultation's scale in the same words, best first: the two ratings are compared on the page.
+        choices=list(reversed(EXECUTABILITY_CHOICES)),
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -39,6 +39,7 @@ class DecisionForm(forms.Form):
         kind = StepKind(step.kind)
         self.fields["decision"].choices = [(d.value, d.label) for d in STEP_DECISIONS[kind]]
         if kind == StepKind.CONSULTATION:
+            self.fields["decision"].label = _("Your answer")
             self.fields["comment"].help_text = _("Required when you support it with changes or oppose it.")
         else:
             del self.fields["executability"]
@@ -46,6 +47,14 @@ class DecisionForm(forms.Form):
             self.fields["comment"].help_text = _("Required for: %(decisions)s.") % {
                 "decisions": ", ".join(str(label).lower() for label in needs)
             }
+
+    def focus_first_error(self) -> None:
+        """Shown again with errors, the page opens at the first field to correct (on a phone the form is far below
+        the top). Not an anchor in the form's action: the redirect after a decision would carry it to the inbox."""
+        for name, field in self.fields.items():
+            if name in self.errors:
+                field.widget.attrs["autofocus"] = True
+                return
 
     def decide_kwargs(self) -> dict:
         data = {"decision": self.cleaned_data["decision"], "comment": self.cleaned_data.get("comment", "")}

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.calendar import WorkCalendar
+from accounts.permissions import can_delegate_approvals
 from campaigns.models import Product, Promotion
 from campaigns.selectors.promotions import promotion_get_for_user
 from coordination.errors import Conflict
@@ -28,7 +29,13 @@ from coordination.pages import form_add_service_errors, paginate
 from ..filters import StepFilter
 from ..forms import DecisionForm, WithdrawForm
 from ..models import ApprovalStep, StepKind, StepStatus
-from ..permissions import can_open_inbox, decider_for, is_own_promotion_step
+from ..permissions import (
+    active_delegators,
+    can_open_inbox,
+    can_read_approval_rules,
+    decider_for,
+    is_own_promotion_step,
+)
 from ..selectors.evidence import promotion_evidence
 from ..selectors.steps import inbox, step_get_for_user, step_sla
 from ..services.flows import promotion_submit, promotion_withdraw, step_decide
@@ -87,6 +94,10 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "kinds": StepFilter.base_filters["kind"].extra["choices"],
             "current_kind": filters.get("kind", ""),
             "current_overdue": filters.get("overdue", ""),
+            # The way to the pages around the inbox, for those who may open them (the delegations page also lists
+            # the colleagues one stands in for; the delegators are cached by can_open_inbox: no query).
+            "show_rules": can_read_approval_rules(request.user),
+            "show_delegations": can_delegate_approvals(request.user) or bool(active_delegators(request.user)),
         },
     )
 
@@ -112,6 +123,8 @@ def _step_page(request: HttpRequest, step: ApprovalStep, *, form=None, status: i
     can_decide = may_decide and step.status == StepStatus.OPEN and step.round == step.flow.round
     if can_decide and form is None:
         form = DecisionForm(step=step)
+    elif form is not None:
+        form.focus_first_error()
     return render(
         request,
         "approvals/step_detail.html",
@@ -143,6 +156,8 @@ def step_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("This step is assigned to someone else."))
     form = DecisionForm(request.POST, step=step)
     try:
+        if step.status == StepStatus.WAITING and step.round == step.flow.round:
+            raise Conflict(_("This step is not open yet: it opens when the steps before it are through."))
         if step.status != StepStatus.OPEN or step.round != step.flow.round:
             raise Conflict(_("This step has already been decided or closed; nothing was changed."))
         if not form.is_valid():
@@ -154,11 +169,16 @@ def step_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     except Conflict as conflict:
         # Someone decided first (or the round moved on): say so and show the step as it is now.
         messages.error(request, conflict.message)
-        return _step_page(request, step_get_for_user(user=request.user, pk=pk), status=409)
-    messages.success(
-        request,
-        _("Your decision on “%(title)s” is recorded.") % {"title": step.flow.promotion.title},
-    )
+        try:
+            current = step_get_for_user(user=request.user, pk=pk)
+        except Http404:  # a delegate no longer sees a step once it is decided
+            current = step
+        return _step_page(request, current, status=409)
+    title = {"title": step.flow.promotion.title}
+    if step.kind == StepKind.CONSULTATION:
+        messages.success(request, _("Your answer on “%(title)s” is recorded.") % title)
+    else:
+        messages.success(request, _("Your decision on “%(title)s” is recorded.") % title)
     return redirect("approvals:inbox")
 
 

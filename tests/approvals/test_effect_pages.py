@@ -265,3 +265,33 @@ def test_the_page_takes_a_fixed_number_of_queries(world, promotion, client, djan
 # session, user, the user's roles and region, the menu's unread notifications, the promotion + its 4 prefetches, the
 # effect (11: the regions are prefetched), the costs page (count + rows)
 PAGE_QUERIES = 23
+
+
+def test_each_form_posts_back_to_its_own_section_so_an_error_opens_in_view(world, client):
+    ended = agreed_promotion(
+        world, starts_on=TODAY - datetime.timedelta(days=20), ends_on=TODAY - datetime.timedelta(days=2)
+    )
+    client.force_login(world.people.rep_sh)
+    sales_page = html(client.get(page_url(ended)))
+    client.force_login(world.people.mkt_staff)
+    marketing_page = html(client.get(page_url(ended)))
+
+    assert f'action="/promotions/{ended.pk}/effect/costs/#costs"' in sales_page
+    assert f'action="/promotions/{ended.pk}/effect/rating/#ratings"' in sales_page
+    assert f'action="/promotions/{ended.pk}/effect/evaluate/#evaluate"' in marketing_page
+    for anchor in ('id="costs"', 'id="ratings"', 'id="evaluate"'):
+        assert anchor in sales_page + marketing_page
+
+
+def test_the_rating_after_execution_uses_the_consultations_words_best_first(world, promotion, client):
+    client.force_login(world.people.rep_sh)
+
+    choices = client.get(page_url(promotion)).context["rating_form"].fields["score"].choices
+
+    assert [(value, str(label)) for value, label in choices] == [
+        (5, "5 · easy to carry out"),
+        (4, "4 · workable"),
+        (3, "3 · workable with effort"),
+        (2, "2 · difficult"),
+        (1, "1 · hardly workable"),
+    ]

@@ -2,11 +2,15 @@
 may not see, 403 for one one may only see, 409 for one decided meanwhile), and the promotion's approval panel: the
 author's submit / withdraw buttons, the current round and the timeline, in a constant number of queries."""
 
+import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.template.loader import render_to_string
 
 from approvals.models import ApprovalEvent, ApprovalStep, Decision, StepStatus
+from approvals.selectors.evidence import PromotionEvidence
 from approvals.services.flows import promotion_submit, step_decide
 from approvals.views.panels import approval_panel
 from campaigns.models import PromotionStatus
@@ -346,3 +350,76 @@ def test_a_draft_costs_the_panel_no_query_and_shows_only_to_its_author(
     assert 'data-testid="submit-promotion"' in author_panel
     assert "the sales managers of its regions are consulted first" in author_panel
     assert colleague_panel is None
+
+
+# --- found by walking the pages as each role ----------------------------------------------------------------------
+
+
+def test_a_refused_decision_comes_back_at_the_form_and_an_answer_is_called_an_answer(client, company, consultation):
+    client.force_login(company.mgr_east)
+
+    page = html(client.get(f"/approvals/{consultation.pk}/"))
+    refused = html(client.post(f"/approvals/{consultation.pk}/", {"decision": "oppose", "executability": "2"}))
+    answered = client.post(f"/approvals/{consultation.pk}/", {"decision": "support", "executability": "4"}, follow=True)
+
+    # On a phone the form is far below the top: the page that shows its errors opens at the field to correct.
+    assert "autofocus" not in page
+    assert re.findall(r'<(\w+)[^>]* name="(\w+)"[^>]* autofocus', refused) == [("textarea", "comment")]
+    assert answered.redirect_chain == [("/approvals/", 302)]
+    assert re.search(r"<legend>Your answer <span", page)
+    assert "Your answer on “East summer” is recorded." in html(answered)
+    assert "Your decision on" not in html(answered)
+
+
+def test_the_steps_a_withdrawal_cancels_are_not_painted_as_a_refusal(client, company, frozen_now):
+    promotion = request(company, title="Shanghai cola")
+    promotion_submit(user=company.rep_zhang, promotion=promotion, now=NOW)
+    client.force_login(company.rep_zhang)
+
+    page = html(client.post(f"/promotions/{promotion.pk}/withdraw/", {}, follow=True))
+
+    cancelled = ApprovalStep.objects.filter(flow__promotion=promotion, status=StepStatus.CANCELLED)
+    assert cancelled.count() == 2
+    for step in cancelled:
+        # promotions.css paints .status-cancelled red (the promotion's badge); a step has its own class.
+        assert f'<li class="round-step step-status-cancelled" data-testid="round-step-{step.pk}">' in page
+    assert 'class="round-step status-' not in page
+
+
+def _evidence_item(pk: int) -> SimpleNamespace:
+    line = SimpleNamespace(product_name="", get_activity_display="Price cut", observed_price=None, description="x")
+    return SimpleNamespace(
+        pk=pk,
+        competitor_intel=line,
+        brand=SimpleNamespace(display_name="Master Kong"),
+        product=None,
+        date=datetime.date(2026, 3, 1),
+        region=SimpleNamespace(display_name="Shanghai"),
+        outlet=None,
+        rep=SimpleNamespace(display_name="Zhang"),
+        photo_id=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("listed", "total", "summary", "note"),
+    [
+        (5, 5, "Show 2 more", None),
+        (10, 14, "Show 7 more", "The newest 10 of 14 are listed."),
+    ],
+)
+def test_the_evidence_offers_the_items_not_shown_yet_by_their_number(listed, total, summary, note):
+    evidence = PromotionEvidence(
+        since=datetime.date(2026, 2, 1),
+        until=datetime.date(2026, 3, 1),
+        competitor_intel=[_evidence_item(pk) for pk in range(1, listed + 1)],
+        competitor_intel_count=total,
+    )
+
+    page = render_to_string("approvals/_evidence.html", {"evidence": evidence})
+
+    assert f"<summary>{summary}</summary>" in page
+    assert len(re.findall(r'data-testid="evidence-intel-\d+"', page)) == listed
+    assert ("The newest" in page) is (note is not None)
+    if note:
+        assert note in page

@@ -2,6 +2,7 @@
 state; 403 for roles never asked to decide; the same number of queries at 5 and 200 open steps."""
 
 import datetime
+import re
 
 import pytest
 
@@ -206,3 +207,33 @@ def test_inbox_queries_are_the_same_at_5_and_200_open_steps(client, company, fro
     assert len(inbox_ids(large)) == 25
     assert large.context["page_obj"].paginator.count == 200
     assert ApprovalStep.objects.filter(status=StepStatus.OPEN).count() == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "links"),
+    [
+        ("mkt.wang", ["link-delegations", "link-rules"]),
+        ("dir.sales", ["link-delegations", "link-rules"]),
+        ("gm", ["link-delegations", "link-rules"]),
+        ("mgr.east", ["link-delegations"]),  # sales managers delegate but do not read the rules
+    ],
+)
+def test_the_inbox_links_to_the_delegations_and_rules_pages_its_reader_may_open(client, company, username, links):
+    client.force_login(company.user(username))
+
+    page = html(client.get("/approvals/"))
+
+    assert re.findall(r'data-testid="(link-[a-z]+)"', page) == links
+    for link, url in (("link-delegations", "/approvals/delegations/"), ("link-rules", "/approvals/rules/")):
+        assert (f'<a href="{url}" data-testid="{link}">' in page) is (link in links)
+        assert client.get(url).status_code == (200 if link in links else 403)
+
+
+def test_a_delegate_without_a_deciding_role_is_linked_to_the_delegations_page_only(client, company, queue):
+    DelegationFactory(delegator=company.mgr_north, delegate=company.rep_liu, starts_on=NOW.date(), ends_on=NOW.date())
+    client.force_login(company.rep_liu)
+
+    page = html(client.get("/approvals/"))
+
+    assert re.findall(r'data-testid="(link-[a-z]+)"', page) == ["link-delegations"]
+    assert client.get("/approvals/delegations/").status_code == 200

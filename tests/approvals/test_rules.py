@@ -4,6 +4,7 @@ settings page and its permission matrix, the admin."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from approvals.models import ApprovalFlow, ApprovalRule
@@ -482,3 +483,16 @@ def test_the_audit_trail_is_read_only_in_the_admin(client, company):
     assert client.post(f"/admin/approvals/approvalevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"/admin/approvals/approvalevent/{event.pk}/change/", {"comment": "x"}).status_code == 403
     assert on_its_way.approval_events.filter(pk=event.pk, comment=event.comment).exists()
+
+
+def test_the_rules_table_scrolls_inside_its_box_on_a_phone(client, company):
+    """The table's visually hidden "Actions" header is absolutely positioned: without a positioned box around the
+    table it sat at the table's far right and widened the whole page on a phone (found in a real browser)."""
+    client.force_login(company.mkt_wang)
+
+    page = client.get(RULES).content.decode()
+
+    assert '<div class="table-wrap rules-table-wrap">' in page
+    assert "css/approvals.css" in page
+    css = (settings.BASE_DIR / "static" / "css" / "approvals.css").read_text()
+    assert ".rules-table-wrap { position: relative; }" in css
