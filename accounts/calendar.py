@@ -22,14 +22,6 @@ def _workday_bounds() -> tuple[datetime.time, datetime.time]:
     return datetime.time.fromisoformat(settings.WORKDAY_START), datetime.time.fromisoformat(settings.WORKDAY_END)
 
 
-def workday_hours() -> float:
-    """Working hours in one working day (8 with the default 09:00–17:00)."""
-    start, end = _workday_bounds()
-    return (
-        datetime.datetime.combine(datetime.date.min, end) - datetime.datetime.combine(datetime.date.min, start)
-    ).seconds / 3600
-
-
 class WorkCalendar:
     """Working days and hours, with the calendar exceptions loaded a year at a time."""
 

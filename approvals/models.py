@@ -197,7 +197,6 @@ DECISIONS_NEEDING_COMMENT = frozenset(
         Decision.OPPOSE,
     }
 )
-OPEN_STEP_STATUSES = (StepStatus.OPEN,)
 
 
 class ApprovalStep(models.Model):

@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Delegation, User
-from campaigns.permissions import promotions_visible_q
+from campaigns.models import Promotion
+from campaigns.permissions import is_field_sales_of, promotions_visible_q
 
 from .models import ApprovalStep, StepStatus
 
@@ -165,3 +166,8 @@ def decidable_steps_one_query_q(user: User, today: datetime.date | None = None) 
     if user.role_names:
         mine |= Q(assignee_role__in=sorted(user.role_names))
     return Q(status=StepStatus.OPEN) & mine & ~_own_promotion_q(user)
+
+
+def can_rate_executability(user: User, promotion: Promotion) -> bool:
+    """Whether ``user`` is one who rates (whatever the promotion's status)."""
+    return is_field_sales_of(user, promotion)

@@ -220,3 +220,28 @@ def can_open_targets(user: User) -> bool:
 def can_open_promotions(user: User) -> bool:
     """Marketing, sales and management work with promotions; HR does not."""
     return can_open_plans(user)
+
+
+# --- promotion follow-up (costs, ratings) ----------------------------------------------------------------------
+
+
+def is_promotion_team(user: User, promotion: Promotion) -> bool:
+    """The owner (项目负责人) and the responsible people of the promotion."""
+    if not _active(user):
+        return False
+    return promotion.owner_id == user.pk or any(person.pk == user.pk for person in promotion.responsible.all())
+
+
+def is_field_sales_of(user: User, promotion: Promotion) -> bool:
+    """A sales rep or sales manager whose area overlaps one of the promotion's regions (it covers their region, or
+    lies inside their subtree)."""
+    if not (_active(user) and user.has_role(Role.SALES_REP, Role.SALES_MANAGER)):
+        return False
+    return any(region_overlaps(user, region) for region in promotion.regions.all())
+
+
+def can_book_costs(user: User, promotion: Promotion) -> bool:
+    """Who may book costs on ``promotion`` (whatever its status; the status is checked by the service)."""
+    if not _active(user) or user.has_role(Role.HR):
+        return False
+    return is_field_sales_of(user, promotion) or is_promotion_team(user, promotion)

@@ -29,7 +29,7 @@ def step_sla(step: ApprovalStep, *, now: datetime.datetime, calendar: WorkCalend
     if step.status != StepStatus.OPEN or step.due_at is None:
         return Sla(due_at=step.due_at, hours_left=None, overdue=False)
     left = calendar.working_hours_between(now, step.due_at)
-    return Sla(due_at=step.due_at, hours_left=round(left, 1), overdue=step.due_at < now)
+    return Sla(due_at=step.due_at, hours_left=round(left, 1), overdue=step.is_overdue(now))
 
 
 def _with_promotion(queryset: QuerySet[ApprovalStep]) -> QuerySet[ApprovalStep]:
@@ -57,10 +57,6 @@ def inbox(*, user: User, filters: dict | None = None, now: datetime.datetime | N
 
         raise ValidationError(filterset.errors)
     return _with_promotion(filterset.qs).order_by("due_at", "id")
-
-
-def inbox_count(*, user: User) -> int:
-    return ApprovalStep.objects.filter(decidable_steps_q(user)).count()
 
 
 def step_decided_by(*, user: User, pk: int) -> ApprovalStep:

@@ -15,18 +15,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Promotion, PromotionStatus
-from campaigns.services.costs import is_field_sales_of
 from coordination.errors import Conflict
 
 from ..models import ExecutabilityRating
+from ..permissions import can_rate_executability
 
 RATING_STATUSES = frozenset({PromotionStatus.RUNNING, PromotionStatus.ENDED, PromotionStatus.EVALUATED})
 COMMENT_MAX_LENGTH = 4000
-
-
-def can_rate_executability(user: User, promotion: Promotion) -> bool:
-    """Whether ``user`` is one who rates (whatever the promotion's status)."""
-    return is_field_sales_of(user, promotion)
 
 
 def rating_open(promotion: Promotion) -> bool:

@@ -22,17 +22,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from campaigns.models import PROMOTION_PUBLISHED_STATUSES, Promotion, PromotionStatus
-from campaigns.permissions import is_marketing
+from campaigns.permissions import can_book_costs, is_marketing
 from campaigns.selectors.costs import promotion_costs
 from campaigns.selectors.promotions import promotion_get_for_user
-from campaigns.services.costs import can_book_costs, costs_bookable, promotion_cost_book, spend_window
+from campaigns.services.costs import costs_bookable, promotion_cost_book, spend_window
 from coordination.errors import Conflict
 from coordination.pages import form_add_service_errors, paginate
 
 from ..effect_forms import CostForm, EvaluateForm, RatingForm
+from ..permissions import can_rate_executability
 from ..selectors.effect import PromotionEffect, has_effect, promotion_effect
 from ..services.flows import promotion_evaluate
-from ..services.ratings import can_rate_executability, executability_rate, rating_open
+from ..services.ratings import executability_rate, rating_open
 
 COSTS_PER_PAGE = 20
 

@@ -32,11 +32,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
-from accounts.permissions import region_overlaps
 from accounts.roles import Role
 from coordination.errors import Conflict
 
 from ..models import CostCategory, Promotion, PromotionCost, PromotionStatus
+from ..permissions import can_book_costs
 
 # Statuses in which costs are booked: agreed and not yet closed by marketing's evaluation.
 COST_BOOKING_STATUSES = frozenset({PromotionStatus.APPROVED, PromotionStatus.RUNNING, PromotionStatus.ENDED})
@@ -45,32 +45,6 @@ COST_DAYS_AFTER_END = 30
 DESCRIPTION_MAX_LENGTH = PromotionCost._meta.get_field("description").max_length
 # max_digits 12, decimal_places 2 on the model: at most 10 digits before the point.
 AMOUNT_LIMIT = Decimal("10000000000")
-
-
-def _active(user: User | None) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def is_promotion_team(user: User, promotion: Promotion) -> bool:
-    """The owner (项目负责人) and the responsible people of the promotion."""
-    if not _active(user):
-        return False
-    return promotion.owner_id == user.pk or any(person.pk == user.pk for person in promotion.responsible.all())
-
-
-def is_field_sales_of(user: User, promotion: Promotion) -> bool:
-    """A sales rep or sales manager whose area overlaps one of the promotion's regions (it covers their region, or
-    lies inside their subtree)."""
-    if not (_active(user) and user.has_role(Role.SALES_REP, Role.SALES_MANAGER)):
-        return False
-    return any(region_overlaps(user, region) for region in promotion.regions.all())
-
-
-def can_book_costs(user: User, promotion: Promotion) -> bool:
-    """Who may book costs on ``promotion`` (whatever its status; the status is checked by the service)."""
-    if not _active(user) or user.has_role(Role.HR):
-        return False
-    return is_field_sales_of(user, promotion) or is_promotion_team(user, promotion)
 
 
 def costs_bookable(promotion: Promotion) -> bool:
