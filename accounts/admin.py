@@ -1,10 +1,27 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay, Delegation, Department, Notification, Region, User
+from . import chat
+from .models import (
+    CalendarDay,
+    ChatWebhook,
+    Delegation,
+    DeliveryStatus,
+    Department,
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
+    NotificationPreference,
+    OutboxMessage,
+    Region,
+    User,
+)
+from .notifications import deliveries_send_again
 from .services import region_save
 
 
@@ -63,15 +80,174 @@ class UserAdmin(DjangoUserAdmin):
         return obj.display_name
 
 
+class NotificationDeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    fields = ["channel", "webhook", "status", "attempts", "last_error", "created_at", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient"]
     search_fields = ["title", "recipient__username", "key"]
-    readonly_fields = ["recipient", "kind", "key", "title", "body", "url", "created_at", "read_at", "emailed_at"]
+    readonly_fields = ["recipient", "kind", "key", "title", "body", "url", "created_at", "read_at"]
+    inlines = [NotificationDeliveryInline]
 
     def has_add_permission(self, request):
+        return False
+
+
+class ChatWebhookForm(forms.ModelForm):
+    """The signing secret is write-only: never shown back; left empty on a change, it keeps the saved one."""
+
+    secret = forms.CharField(
+        label=_("signing secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "DingTalk and Feishu: the robot's signing secret, when signing is switched on. WeCom: leave empty. "
+            "Never shown again; leave empty to keep the saved one."
+        ),
+    )
+    url = forms.URLField(label=_("webhook address"), max_length=500, assume_scheme="https")
+    clear_secret = forms.BooleanField(label=_("remove the signing secret"), required=False)
+    kinds = forms.TypedMultipleChoiceField(
+        label=_("kinds"),
+        choices=NotificationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only these kinds of notification. None ticked: all kinds."),
+    )
+
+    class Meta:
+        model = ChatWebhook
+        fields = ["name", "provider", "url", "secret", "clear_secret", "department", "region", "kinds", "is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("clear_secret"):
+            cleaned["secret"] = ""
+        elif not cleaned.get("secret") and self.instance.pk:
+            cleaned["secret"] = ChatWebhook.objects.filter(pk=self.instance.pk).values_list("secret", flat=True).first()
+        return cleaned
+
+
+@admin.register(ChatWebhook)
+class ChatWebhookAdmin(admin.ModelAdmin):
+    form = ChatWebhookForm
+    list_display = ["name", "provider", "department", "region", "kinds_display", "signed", "is_active", "created_at"]
+    list_filter = ["provider", "is_active", "department", "region"]
+    list_select_related = ["department", "region"]
+    search_fields = ["name", "url"]
+    autocomplete_fields = ["region"]
+    actions = ["send_test_message"]
+
+    @admin.display(description=_("kinds"))
+    def kinds_display(self, obj: ChatWebhook) -> str:
+        if not obj.kinds:
+            return gettext("all")
+        labels = dict(NotificationKind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in obj.kinds)
+
+    @admin.display(description=_("signed"), boolean=True)
+    def signed(self, obj: ChatWebhook) -> bool:
+        return bool(obj.secret)
+
+    @admin.action(description=_("Send a test message"))
+    def send_test_message(self, request, queryset):
+        message = chat.ChatMessage(
+            title=gettext("Test message from Coordination"),
+            body=gettext("If you read this, the group robot is set up right."),
+        )
+        for webhook in queryset:
+            try:
+                chat.post(webhook, message)
+            except chat.ChatError as error:
+                self.message_user(
+                    request,
+                    gettext("%(name)s: not delivered: %(error)s") % {"name": webhook.name, "error": error},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, gettext("%(name)s: test message delivered.") % {"name": webhook.name})
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["notification", "recipient", "channel", "webhook", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "channel", "webhook"]
+    list_select_related = ["notification__recipient", "webhook"]
+    search_fields = ["notification__recipient__username", "notification__recipient__email", "notification__key"]
+    readonly_fields = [
+        "notification",
+        "channel",
+        "webhook",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    actions = ["send_again"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("recipient"), ordering="notification__recipient__username")
+    def recipient(self, obj: NotificationDelivery) -> str:
+        return str(obj.notification.recipient)
+
+    @admin.action(description=_("Send again (failed deliveries)"))
+    def send_again(self, request, queryset):
+        count = deliveries_send_again(
+            delivery_ids=queryset.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True)
+        )
+        self.message_user(request, gettext("%(count)d failed deliveries queued again.") % {"count": count})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """People set their own choices on their settings page; the admin only looks (and may remove a row)."""
+
+    list_display = ["user", "kind", "email", "chat"]
+    list_filter = ["kind", "email", "chat"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["user", "kind", "email", "chat"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "task_name", "created_at", "published_at", "attempts", "last_error"]
+    list_filter = ["task_name", ("published_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task_name"]
+    readonly_fields = ["task_name", "args", "kwargs", "created_at", "published_at", "attempts", "last_error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Region
+from .models import Notification, NotificationKind, Region
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -33,3 +33,21 @@ class RegionFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
+
+
+class NotificationFilter(django_filters.FilterSet):
+    # A choice, not a BooleanFilter: "unread=maybe" is a 400 with a message rather than silently ignored.
+    unread = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_unread",
+        label=_("Unread"),
+        help_text=_("true: only unread; false: only read."),
+    )
+    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, help_text=_("Only this kind."))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "true")

@@ -177,22 +177,63 @@ class User(AbstractUser):
         return bool(self.role_names.intersection(roles))
 
 
-class Notification(models.Model):
-    """An in-app message to one user, also e-mailed (see ``accounts.notifications``).
+class NotificationKind(models.TextChoices):
+    """Every kind of notification the product sends. People choose their channels per kind (preferences), and a
+    chat webhook may be limited to some kinds. Each app names its kinds here so the preferences page lists them all.
+    """
 
-    ``key`` names the event (e.g. "plan_published:12:v3"): a recipient gets one notification per key, so an event
-    processed twice (a retried job, a double click) notifies nobody twice.
+    # campaigns
+    PLAN_IN_REVIEW = "plan_in_review", _("Plan ready for review")
+    PLAN_RETURNED = "plan_returned", _("Plan returned to draft")
+    PLAN_PUBLISHED = "plan_published", _("New or updated plan to read")
+    PLAN_COMMENT = "plan_comment", _("Questions and replies on plans")
+    PLAN_ACK_REMINDER = "plan_ack_reminder", _("Reminder: plan not acknowledged")
+    BRIEFING_INVITATION = "briefing_invitation", _("Briefing invitation")
+    PROMOTION_OVER_BUDGET = "promotion_over_budget", _("Promotion over budget")
+    # feedback
+    REPORT_REMINDER = "report_reminder", _("Reminder: today's field report")
+    MISSING_REPORTS = "missing_reports", _("Reps who missed a report (managers)")
+    ALERT = "alert", _("Alert from the field")
+    INTEL_ANSWER = "intel_answer", _("Marketing's answer to your intel")
+    # approvals
+    APPROVAL_STEP = "approval_step", _("Waiting for your decision")
+    APPROVAL_DUE_SOON = "approval_due_soon", _("Decision due soon")
+    APPROVAL_OVERDUE = "approval_overdue", _("Overdue decision (escalation)")
+    PROMOTION_APPROVED = "promotion_approved", _("Your promotion approved")
+    PROMOTION_RETURNED = "promotion_returned", _("Your promotion returned")
+    PROMOTION_REJECTED = "promotion_rejected", _("Your promotion rejected")
+    DELEGATION = "delegation", _("Approvals delegated to you")
+    # coordination (joint layer)
+    MEETING_INVITATION = "meeting_invitation", _("Joint meeting invitation")
+    ACTION_ITEM_ASSIGNED = "action_item_assigned", _("Action item assigned to you")
+    ACTION_ITEM_DUE = "action_item_due", _("Action item due soon")
+    ACTION_ITEM_OVERDUE = "action_item_overdue", _("Overdue action item (escalation)")
+    DIGEST = "digest", _("Monthly joint-meeting digest")
+
+
+class Channel(models.TextChoices):
+    """Where a notification goes besides the in-app inbox (which always has it)."""
+
+    EMAIL = "email", _("E-mail")
+    CHAT = "chat", _("Enterprise chat")
+
+
+class Notification(models.Model):
+    """An in-app message to one user, delivered through the other channels too (see ``accounts.notifications``).
+
+    ``key`` names the event and its period (e.g. "plan_published:12:v3", "report_reminder:2026-03-02"): a recipient
+    gets one notification per key, so an event or a job processed twice (a retried job, two beat instances, a
+    double click) notifies nobody twice. Each channel's delivery is a ``NotificationDelivery``.
     """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
     key = models.CharField(_("event key"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -203,6 +244,148 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """A user's channels for one kind of notification. No row: every channel on (the in-app inbox always is)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    email = models.BooleanField(_("e-mail"), default=True)
+    chat = models.BooleanField(_("enterprise chat"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"
+
+
+class ChatWebhook(models.Model):
+    """An enterprise-chat group robot (incoming webhook) that receives the notifications of a department and/or a
+    region subtree: a notification goes to every active webhook whose department is the recipient's and whose
+    region contains the recipient's region (an empty field matches everyone)."""
+
+    class Provider(models.TextChoices):
+        WECOM = "wecom", _("WeCom (企业微信)")
+        DINGTALK = "dingtalk", _("DingTalk (钉钉)")
+        FEISHU = "feishu", _("Feishu (飞书)")
+
+    name = models.CharField(_("name"), max_length=100)
+    provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
+    url = models.URLField(_("webhook address"), max_length=500)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "DingTalk and Feishu: the robot's signing secret, when signing is switched on. WeCom: leave empty."
+        ),
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("People in this region and below it."),
+    )
+    kinds = models.JSONField(
+        _("kinds"), default=list, blank=True, help_text=_("Only these kinds of notification. Empty: all kinds.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat webhook")
+        verbose_name_plural = _("chat webhooks")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(department__isnull=False) | Q(region__isnull=False),
+                name="chat_webhook_has_audience",
+                violation_error_message=_("Choose a department, a region or both."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NotificationDelivery(models.Model):
+    """One notification through one channel (e-mail, or one chat webhook): sent at most once, retried with
+    backoff while it fails, given up (``failed``) after ``NOTIFICATION_MAX_ATTEMPTS``."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    webhook = models.ForeignKey(
+        ChatWebhook, verbose_name=_("chat webhook"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="delivery_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], condition=Q(webhook__isnull=True), name="delivery_once_per_channel"
+            ),
+            models.UniqueConstraint(
+                fields=["notification", "webhook"], condition=Q(webhook__isnull=False), name="delivery_once_per_webhook"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="email", webhook__isnull=True) | Q(channel="chat", webhook__isnull=False),
+                name="delivery_webhook_only_for_chat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} · {self.channel} · {self.status}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to enqueue, written in the same transaction as the data it is about (transactional outbox).
+
+    After the commit it is published at once; if the broker is down, the row waits and the relay
+    (``accounts.outbox.outbox_relay``: a beat job every minute and ``manage.py relay_outbox``) publishes it when the
+    broker is back. Every task is idempotent, so a message published twice does no work twice.
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["id"], condition=Q(published_at__isnull=True), name="outbox_unpublished_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"
 
 
 class CalendarDay(models.Model):

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Department, Region, User
+from .models import Department, Notification, NotificationKind, Region, User
 from .roles import Role
 
 
@@ -80,3 +80,38 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField(help_text=_("How many of my notifications are unread (the bell's number)."))
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked_read = serializers.IntegerField(help_text=_("How many notifications this call marked read."))
+
+
+class NotificationPreferenceSerializer(serializers.Serializer):
+    """One kind of notification and the channels it reaches me through (the in-app inbox always has it)."""
+
+    kind = serializers.ChoiceField(choices=NotificationKind.choices)
+    label = serializers.CharField(read_only=True, help_text=_("The kind's name in the caller's language."))
+    email = serializers.BooleanField(help_text=_("Also by e-mail."))
+    chat = serializers.BooleanField(help_text=_("Also in the enterprise-chat groups of my department or region."))
+
+
+class NotificationPreferenceInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NotificationKind.choices)
+    email = serializers.BooleanField(required=False, help_text=_("Also by e-mail. Left out: unchanged."))
+    chat = serializers.BooleanField(required=False, help_text=_("Also by enterprise chat. Left out: unchanged."))

@@ -25,4 +25,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/read/", views.notification_read_all, name="notifications_read_all"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
 ]

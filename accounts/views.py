@@ -1,18 +1,20 @@
 """Sign-in, sign-out, password change and the language switch."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from coordination.pages import paginate
 
-from .forms import SignInForm
-from .notifications import notification_mark_read
+from .forms import NotificationPreferencesForm, SignInForm
+from .notifications import notification_mark_read, notification_preferences_for, notification_preferences_save
 from .selectors import notifications_for
 from .services import user_set_language
 
@@ -95,3 +97,16 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     notification_mark_read(user=request.user)
     return redirect("accounts:notifications")
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Which kinds of notification also reach me by e-mail and by enterprise chat (the inbox always has them)."""
+    form = NotificationPreferencesForm(
+        request.POST if request.method == "POST" else None, preferences=notification_preferences_for(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_save(user=request.user, choices=form.choices())
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("accounts:notification_settings")
+    return render(request, "accounts/notification_settings.html", {"form": form})

@@ -1,10 +1,13 @@
 """Celery tasks of approvals: thin wrappers over the workflow services (retries per CoordinationTask).
 
-Both are in the beat schedule (``CELERY_BEAT_SCHEDULE``) and both services are idempotent, so a late, repeated or
-redelivered run moves nothing twice.
+Each is a periodic job of ``coordination.schedules`` (django-celery-beat rows, editable in the admin) and each
+service is idempotent, so a late, repeated or redelivered run moves or sends nothing twice.
 """
 
+import datetime
+
 from celery import shared_task
+from django.utils import timezone
 
 
 @shared_task(name="approvals.promotions_follow_calendar")
@@ -23,3 +26,16 @@ def consultations_close_overdue() -> int:
     from .services.flows import consultations_close_overdue as close
 
     return close()
+
+
+@shared_task(name="approvals.approval_reminders_send")
+def approval_reminders_send(at: str | None = None) -> dict:
+    """Remind deciders of steps due soon and escalate overdue steps to their managers (hourly). ``at``: an ISO
+    date-time to judge at instead of now (a re-run by hand). Returns what was sent."""
+    from .services.reminders import approval_reminders_send as send
+
+    now = datetime.datetime.fromisoformat(at) if at else timezone.now()
+    if timezone.is_naive(now):
+        now = timezone.make_aware(now)
+    sent = send(now=now)
+    return {"due_soon": sent.due_soon, "escalated": sent.escalated}

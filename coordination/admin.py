@@ -6,3 +6,5 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Coordination administration")
 admin.site.site_title = _("Coordination administration")
 admin.site.index_title = _("Master data, users and schedules")
+
+from . import admin_digest, admin_meetings  # noqa: E402,F401

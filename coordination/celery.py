@@ -55,6 +55,18 @@ class CoordinationTask(DjangoTask):
             )
         return super().apply_async(args, kwargs, task_id, producer, link, link_error, **options)
 
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        """Enqueue after the surrounding transaction commits — through the transactional outbox
+        (``accounts.outbox``) when ``OUTBOX_ENABLED``, so a broker that is down loses nothing and blocks nobody."""
+        from django.conf import settings
+
+        if settings.OUTBOX_ENABLED:
+            from accounts.outbox import outbox_enqueue
+
+            outbox_enqueue(self, args, kwargs)
+            return None
+        return super().delay_on_commit(*args, **kwargs)
+
 
 app = Celery("coordination", task_cls=CoordinationTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,4 +1,4 @@
-"""Project-level tasks."""
+"""Project-level tasks, and the joint layer's (meetings, digest) imported so Celery's autodiscovery finds them."""
 
 from celery import shared_task
 
@@ -7,3 +7,7 @@ from celery import shared_task
 def ping() -> str:
     """Answer "pong": proves a round trip producer → broker → worker → result backend."""
     return "pong"
+
+
+from .tasks_digest import *  # noqa: E402,F403
+from .tasks_meetings import *  # noqa: E402,F403

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("feedback.urls")),
     path("", include("approvals.urls")),
+    path("", include("coordination.page_urls")),
     path("api/v1/", include(("coordination.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("campaigns.api_urls")),
     path("", include("feedback.api_urls")),
     path("", include("approvals.api_urls")),
+    path("", include("coordination.api.meetings")),
+    path("", include("coordination.api.digests")),
 ]

@@ -53,5 +53,8 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "approvals.models.StepStatus",
         "DecisionEnum": "approvals.models.Decision",
         "CostCategoryEnum": "campaigns.models.CostCategory",
+        "NotificationKindEnum": "accounts.models.NotificationKind",
+        "MeetingStatusEnum": "coordination.models.JointMeeting.Status",
+        "ActionItemStatusEnum": "coordination.models.ActionItem.Status",
     },
 }

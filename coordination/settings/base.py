@@ -161,6 +161,21 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Where people open the app: links in e-mails are built on it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Notifications and schedules (issue 6) -----------------------------------------------------------------
+# A delivery (e-mail, chat webhook) is tried this many times, with backoff, before it is marked failed.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# Seconds to wait for an enterprise-chat robot to answer.
+CHAT_WEBHOOK_TIMEOUT_SECONDS = env.float("CHAT_WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Tasks enqueued after a commit go through the transactional outbox (accounts.outbox): nothing is lost, and no
+# request waits, while the broker is down.
+OUTBOX_ENABLED = env.bool("OUTBOX_ENABLED", default=True)
+# Approval steps due within this many working hours get a reminder (DESIGN §4).
+APPROVAL_REMINDER_HOURS = env.int("APPROVAL_REMINDER_HOURS", default=4)
+# Reps are reminded of a plan version published more than this many days ago and still not acknowledged.
+PLAN_ACK_REMINDER_DAYS = env.int("PLAN_ACK_REMINDER_DAYS", default=2)
+# Action-item owners are reminded this many days before the due date.
+ACTION_ITEM_REMINDER_DAYS = env.int("ACTION_ITEM_REMINDER_DAYS", default=2)
+
 # --- Security that holds everywhere -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -9,8 +9,6 @@ Reliability choices, and why:
 - Hard and soft time limits, JSON only, capped retries (see coordination.celery.CoordinationTask).
 """
 
-from celery.schedules import crontab
-
 from .base import REDIS_URL, TIME_ZONE, VAR_DIR, env
 
 CELERY_TIMEZONE = TIME_ZONE
@@ -59,15 +57,6 @@ else:
         "store_processed": False,
     }
 
-# Periodic jobs. django-celery-beat's DatabaseScheduler copies these into its tables when beat starts, where the
-# admin can change them (DESIGN §4). Crontabs are read in CELERY_TIMEZONE, the company time zone.
-CELERY_BEAT_SCHEDULE = {
-    "approvals.promotions_follow_calendar": {
-        "task": "approvals.promotions_follow_calendar",
-        "schedule": crontab(minute=5, hour=0),
-    },
-    "approvals.consultations_close_overdue": {
-        "task": "approvals.consultations_close_overdue",
-        "schedule": crontab(minute=10),
-    },
-}
+# Periodic jobs live in django-celery-beat's tables, editable in the admin; coordination.schedules installs the
+# defaults after migrate (CELERY_BEAT_SCHEDULE is left empty: beat would overwrite admin edits with it).
+CELERY_BEAT_SCHEDULE: dict = {}

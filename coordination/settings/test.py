@@ -8,6 +8,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test sends them to the real broker on purpose (tests/coordination/test_celery.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks have no broker to lose; the outbox is switched on by the tests that use a real broker
+# (tests/coordination/test_reliability.py).
+OUTBOX_ENABLED = False
 # Tests clear the cache between tests; on Redis that would be FLUSHDB of whatever database REDIS_URL names (maybe a
 # developer's). Tests that need the real Redis (healthz, the Celery round trip) talk to it directly.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

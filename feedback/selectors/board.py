@@ -13,7 +13,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +143,20 @@ def team_not_filed(*, manager: User, day: datetime.date | None = None) -> QueryS
     day = day or timezone.localdate()
     submitted = DailyReport.objects.filter(rep=OuterRef("pk"), date=day, status=ReportStatus.SUBMITTED)
     return filing_team(manager).filter(~Exists(submitted)).order_by("last_name", "first_name", "username")
+
+
+def reps_not_filed(*, day: datetime.date) -> QuerySet[User]:
+    """Every rep expected to file (``expected_to_file``, company-wide) without a submitted report for ``day``, each
+    annotated with ``draft_id`` (their unsubmitted draft for the day, else None) and their region: one query."""
+    submitted = DailyReport.objects.filter(rep=OuterRef("pk"), date=day, status=ReportStatus.SUBMITTED)
+    draft = DailyReport.objects.filter(rep=OuterRef("pk"), date=day).exclude(status=ReportStatus.SUBMITTED)
+    return (
+        User.objects.filter(is_active=True, region__isnull=False, groups__name=Role.SALES_REP)
+        .filter(~Exists(submitted))
+        .annotate(draft_id=Subquery(draft.values("pk")[:1]))
+        .select_related("region")
+        .order_by("region__path", "last_name", "first_name", "username")
+    )
 
 
 # --- the filing board --------------------------------------------------------------------------------------------

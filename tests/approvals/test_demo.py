@@ -202,7 +202,8 @@ def test_running_promotions_have_the_fields_feedback_and_costs(seeded):
         assert promotion.status == S.RUNNING
         start = promotion.approval_events.get(action=Action.START)
         assert timezone.localtime(start.created_at).date() == promotion.starts_on
-        assert PromotionFeedbackLine.objects.filter(promotion=promotion).count() > 5
+        # Both have run for at least the five working days before today, each with a visit checking them.
+        assert PromotionFeedbackLine.objects.filter(promotion=promotion).count() >= 5
         assert promotion.costs.aggregate(total=Sum("amount"))["total"] == booked
         assert not promotion.costs.filter(over_budget=True).exists()
 

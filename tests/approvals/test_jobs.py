@@ -165,21 +165,3 @@ def test_tasks_are_thin_wrappers_of_the_services(monkeypatch):
     assert tasks.promotions_follow_calendar.delay().get() == 3
     assert tasks.consultations_close_overdue.delay().get() == 2
     assert calls == [("calendar", {}), ("consult", {})]
-
-
-# --- the beat schedule ---------------------------------------------------------------------------------------------
-
-
-def test_beat_schedule_names_existing_tasks_in_the_company_time_zone():
-    schedule = settings.CELERY_BEAT_SCHEDULE
-    app.loader.import_default_modules()
-
-    assert set(schedule) == {"approvals.promotions_follow_calendar", "approvals.consultations_close_overdue"}
-    for entry in schedule.values():
-        assert entry["task"] in app.tasks, entry["task"]
-    daily = schedule["approvals.promotions_follow_calendar"]["schedule"]
-    hourly = schedule["approvals.consultations_close_overdue"]["schedule"]
-    assert daily == crontab(minute=5, hour=0)
-    assert hourly == crontab(minute=10)
-    assert app.conf.beat_schedule == schedule
-    assert str(app.conf.timezone) == settings.TIME_ZONE == "Asia/Shanghai"

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 import factory
 from django.contrib.auth.models import Group
 
-from accounts.models import Department, Region, User
+from accounts.models import ChatWebhook, Department, Notification, NotificationKind, Region, User
 from accounts.roles import Role
 from accounts.services import region_save
 
@@ -112,3 +112,31 @@ def build_region_tree() -> RegionTree:
         gz=RegionFactory(code="GZ", name="广州", name_en="Guangzhou", parent=south),
         sz=RegionFactory(code="SZ", name="深圳", name_en="Shenzhen", parent=south),
     )
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = NotificationKind.PLAN_PUBLISHED
+    key = factory.Sequence(lambda n: f"plan_published:{n}:v1")
+    title = factory.Sequence(lambda n: f"Plan {n} published")
+    body = "Read it before Monday."
+    url = "/plans/1/"
+
+
+class ChatWebhookFactory(factory.django.DjangoModelFactory):
+    """A group robot; give ``url`` (a local stand-in server in tests) and an audience (department and/or region)."""
+
+    class Meta:
+        model = ChatWebhook
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    provider = ChatWebhook.Provider.WECOM
+    url = "http://127.0.0.1:9/robot/send"
+    secret = ""
+    department = factory.LazyFunction(lambda: DepartmentFactory(code=Department.Code.SALES))
+    region = None
+    kinds = factory.LazyFunction(list)
+    is_active = True

@@ -1,0 +1,29 @@
+"""Remind readers who have not acknowledged a published plan (the daily 10:00 job, by hand)."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from campaigns.services.reminders import plan_ack_reminders_send
+
+
+class Command(BaseCommand):
+    help = (
+        "On a working day, remind the field sales people who have not acknowledged the current version of a plan "
+        "published more than PLAN_ACK_REMINDER_DAYS days ago. Idempotent: once per person, version and day."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD; default: today in the company time zone.")
+
+    def handle(self, *args, date: str | None = None, **options):
+        if date:
+            try:
+                day = datetime.date.fromisoformat(date)
+            except ValueError:
+                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
+        else:
+            day = timezone.localdate()
+        sent = plan_ack_reminders_send(day=day)
+        self.stdout.write(self.style.SUCCESS(f"{sent} plan acknowledgement reminder(s) sent for {day.isoformat()}."))

@@ -1,0 +1,1 @@
+"""Admin of the monthly digest (imported by coordination.admin)."""

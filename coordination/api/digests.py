@@ -1,0 +1,3 @@
+"""API of the monthly digest: /api/v1/digests/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the monthly digest."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""The monthly digest's figures, aggregated in the database."""

@@ -1,0 +1,1 @@
+"""Build, freeze and mail the monthly digest."""

@@ -1,0 +1,1 @@
+"""Celery tasks of the monthly digest (imported by coordination.tasks for autodiscovery)."""

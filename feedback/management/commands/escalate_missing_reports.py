@@ -1,0 +1,31 @@
+"""Tell sales managers which reps missed the previous working day's report (the 09:30 job, by hand)."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from feedback.services.reminders import missing_reports_escalate
+
+
+class Command(BaseCommand):
+    help = (
+        "On a working day, send each sales manager the reps of their team who did not submit a report on the "
+        "previous working day. Idempotent: one notification per manager and day."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date", help="YYYY-MM-DD: the day the job runs (it reports the working day before); default: today."
+        )
+
+    def handle(self, *args, date: str | None = None, **options):
+        if date:
+            try:
+                day = datetime.date.fromisoformat(date)
+            except ValueError:
+                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
+        else:
+            day = timezone.localdate()
+        sent = missing_reports_escalate(day=day)
+        self.stdout.write(self.style.SUCCESS(f"{sent} manager(s) told of missing reports (run on {day.isoformat()})."))
