@@ -5,8 +5,6 @@ import datetime
 import io
 
 import pytest
-from celery.schedules import crontab
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -14,7 +12,6 @@ from approvals import tasks
 from approvals.models import ApprovalEvent, ApprovalStep, StepKind, StepStatus
 from approvals.workflow import Action
 from campaigns.models import PromotionStatus
-from coordination.celery import app
 from tests.approvals.flow_setup import TZ, approve_all, open_steps, proposal, push, request
 
 pytestmark = pytest.mark.django_db
