@@ -65,8 +65,12 @@ def notify(
     key: str,
     message: Callable[[], tuple[str, str]],
     url: str = "",
+    email: bool = True,
 ) -> list[Notification]:
     """Notify each recipient once per ``key``. ``message()`` returns (title, body) in the active language.
+
+    ``email=False`` when the caller mails the recipients itself (the monthly digest, with its attachment): the
+    notification then reaches the inbox and the chat robots only.
 
     Returns the notifications created now (recipients already notified for ``key`` are left alone). A constant
     number of queries whatever the number of recipients.
@@ -97,11 +101,11 @@ def notify(
             "recipient__region"
         )
     )
-    _deliveries_plan(created, kind=kind)
+    _deliveries_plan(created, kind=kind, email=email)
     return created
 
 
-def _deliveries_plan(notifications: list[Notification], *, kind: str) -> None:
+def _deliveries_plan(notifications: list[Notification], *, kind: str, email: bool = True) -> None:
     """Create the pending deliveries the recipients' preferences allow and enqueue them after the commit."""
     if not notifications:
         return
@@ -117,7 +121,7 @@ def _deliveries_plan(notifications: list[Notification], *, kind: str) -> None:
     for notification in notifications:
         recipient = notification.recipient
         preference = preferences.get(recipient.pk)
-        if recipient.email and (preference is None or preference.email):
+        if email and recipient.email and (preference is None or preference.email):
             deliveries.append(NotificationDelivery(notification=notification, channel=Channel.EMAIL))
         if webhooks and (preference is None or preference.chat):
             deliveries += [

@@ -106,3 +106,22 @@ class CloseForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), required=False, max_length=2000)
+
+
+class DigestBuildForm(forms.Form):
+    """Build a month's digest by hand (organisers); the month must be over."""
+
+    month = MonthField(label=_("Month"))
+    rebuild = forms.BooleanField(
+        label=_("Rebuild it if it exists (a new version, mailed to everyone again)"), required=False
+    )
+
+    def clean_month(self):
+        from django.utils import timezone
+
+        from .selectors.digest import month_bounds
+
+        month = self.cleaned_data["month"]
+        if month_bounds(month)[1] >= timezone.localdate():
+            raise forms.ValidationError(_("A month's digest can be built once the month is over."))
+        return month
