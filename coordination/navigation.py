@@ -16,6 +16,7 @@ from accounts.permissions import can_open_admin
 from accounts.selectors import notifications_unread_count
 from approvals.permissions import decides_approvals
 from campaigns.permissions import can_open_plans, can_open_promotions, can_open_targets
+from coordination.permissions import can_open_digests, can_open_meetings
 from feedback.permissions import (
     can_open_alerts,
     can_open_intel_feed,
@@ -51,6 +52,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Intel"), "feedback:intel_feed", can_open_intel_feed),
     NavEntry(_("Alerts"), "feedback:alert_list", can_open_alerts),
     NavEntry(_("Outlets"), "feedback:outlet_list", can_open_outlets),
+    NavEntry(_("Meetings"), "coordination:meeting_list", can_open_meetings),
+    NavEntry(_("Digests"), "coordination:digest_list", can_open_digests),
     NavEntry(_("Administration"), "admin:index", can_open_admin),
 ]
 

@@ -16,8 +16,11 @@ from approvals.permissions import decidable_steps_one_query_q
 from approvals.selectors.steps import step_sla
 from campaigns.selectors.plans import plans_awaiting_publication, plans_drafted_by, plans_to_read
 from feedback.models import ReportStatus
-from feedback.permissions import is_sales_manager
+from feedback.permissions import can_triage_alerts, is_sales_manager
+from feedback.selectors.alerts import alert_list, alert_title
 from feedback.selectors.board import expected_to_file, is_working_day, rep_today, team_not_filed
+
+from .meetings import action_items_due_for
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ def home_sections(*, user: User) -> list[HomeSection]:
                 for plan in plans_awaiting_publication(user=user)[:_HOME_LIMIT]
             ],
         ),
+        _action_item_section(user),
+        _alert_section(user),
         HomeSection(
             _("Plans you are drafting"),
             [
@@ -134,6 +139,31 @@ def _decision_section(user: User, *, now: datetime.datetime, calendar: WorkCalen
                 due=_due_text(step, now=now, calendar=calendar),
             )
             for step in steps
+        ],
+    )
+
+
+def _action_item_section(user: User) -> HomeSection:
+    """The user's own open action items due within a week or overdue (one query)."""
+    today = timezone.localdate()
+    items = []
+    for item in action_items_due_for(user=user, today=today)[:_HOME_LIMIT]:
+        due = item.due_on.isoformat()
+        why = (_("Overdue since %(day)s") if item.due_on < today else _("Due %(day)s")) % {"day": due}
+        items.append(HomeItem(item.title, why, reverse("coordination:action_item_detail", args=[item.pk])))
+    return HomeSection(_("Action items due"), items)
+
+
+def _alert_section(user: User) -> HomeSection:
+    """Marketing: the open alerts to triage, newest first (one query)."""
+    if not can_triage_alerts(user):
+        return HomeSection(_("Alerts to triage"), [])
+    alerts = alert_list(user=user, filters={"status": ["open"]})[:_HOME_LIMIT]
+    return HomeSection(
+        _("Alerts to triage"),
+        [
+            HomeItem(alert_title(alert), alert.date.isoformat(), reverse("feedback:alert_detail", args=[alert.pk]))
+            for alert in alerts
         ],
     )
 

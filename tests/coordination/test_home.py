@@ -70,10 +70,11 @@ def test_home_query_count_is_constant(client, regions, django_assert_max_num_que
     # session, user, profile (+ groups), the navigation's roles, the bell, one query per home section (the rep's
     # two report sections share one; "Waiting for your decision" reads the delegations inside its one query), the
     # company calendar (one per request), and the navigation's "is a delegate today?" (Approvals) for a rep
-    with django_assert_max_num_queries(12) as small:
+    # ... and the user's action items due (one query)
+    with django_assert_max_num_queries(13) as small:
         assert len(plans_to_read(client.get("/")).items) == 5
     publish(195)
-    with django_assert_max_num_queries(12) as large:
+    with django_assert_max_num_queries(13) as large:
         assert len(plans_to_read(client.get("/")).items) == 10
     assert len(small.captured_queries) == len(large.captured_queries)
 
@@ -99,3 +100,31 @@ def test_unknown_page_is_a_friendly_404(client):
 
     assert response.status_code == 404
     assert "This page does not exist" in response.content.decode()
+
+
+def test_home_lists_my_action_items_due_and_marketings_alerts_to_triage(client, regions):
+    import datetime
+
+    from feedback.models import AlertStatus
+    from tests.factories.coordination import ActionItemFactory
+    from tests.feedback.alerts_setup import make_alert
+
+    today = timezone.localdate()
+    owner = UserFactory(role=Role.SALES_MANAGER, region=regions.east)
+    overdue = ActionItemFactory(owner=owner, due_on=today - datetime.timedelta(days=1), title="回款跟进")
+    ActionItemFactory(owner=owner, due_on=today + datetime.timedelta(days=30), title="Later")
+    ActionItemFactory(due_on=today, title="Someone else's")
+    client.force_login(owner)
+
+    sections = {s.title: s for s in client.get("/").context["sections"]}
+    assert [(i.title, i.url) for i in sections["Action items due"].items] == [
+        ("回款跟进", f"/action-items/{overdue.pk}/")
+    ]
+    assert "Alerts to triage" not in sections  # sales managers see alerts; marketing triages them
+
+    marketing = UserFactory(role=Role.MARKETING_STAFF, region=regions.cn)
+    open_alert = make_alert(regions.sh)
+    make_alert(regions.sh, status=AlertStatus.RESOLVED)
+    client.force_login(marketing)
+    sections = {s.title: s for s in client.get("/").context["sections"]}
+    assert [i.url for i in sections["Alerts to triage"].items] == [f"/alerts/{open_alert.pk}/"]

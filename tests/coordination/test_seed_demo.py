@@ -100,7 +100,8 @@ def test_seed_demo_is_idempotent(seeded, settings):
     assert _demo_rows() == before
     assert (
         "0 promotions, 0 approval flows, 0 cost bookings, 0 executability ratings, 0 delegations, 0 outlets, "
-        "0 alert rules, 0 daily reports, 0 alerts)." in out.getvalue()
+        "0 alert rules, 0 daily reports, 0 alerts, 0 joint meetings, 0 action items, 0 digests, 0 chat webhooks)."
+        in out.getvalue()
     )
 
 
@@ -118,7 +119,8 @@ def test_seed_demo_summary_names_what_it_created(settings):
     assert "10 regions, 11 users, " in summary
     assert (
         "14 promotions, 13 approval flows, 9 cost bookings, 5 executability ratings, 1 delegations, 40 outlets, "
-        "6 alert rules, 55 daily reports, 7 alerts)." in summary
+        "6 alert rules, 55 daily reports, 7 alerts, 2 joint meetings, 4 action items, 1 digests, 1 chat webhooks)."
+        in summary
     )
     assert (Outlet.objects.count(), DailyReport.objects.count(), Alert.objects.count()) == (40, 55, 7)
     assert (Promotion.objects.count(), ApprovalFlow.objects.count(), PromotionCost.objects.count()) == (14, 13, 9)
@@ -139,3 +141,27 @@ def test_seed_demo_with_force_runs_with_debug_off(settings):
     call_command("seed_demo", "--force", stdout=io.StringIO())
 
     assert User.objects.filter(username="rep.zhang").exists()
+
+
+def test_the_joint_layer_demo_has_a_held_meeting_a_planned_one_and_last_months_digest(seeded):
+    from django.utils import timezone
+
+    from accounts.models import ChatWebhook
+    from coordination.models import ActionItem, Digest, JointMeeting
+
+    today = timezone.localdate()
+    held, planned = JointMeeting.objects.order_by("month")
+    assert held.status == JointMeeting.Status.HELD
+    assert held.minutes
+    assert {u.department.code for u in held.attendees.select_related("department")} >= {"marketing", "sales"}
+    statuses = sorted(held.action_items.values_list("status", flat=True))
+    assert statuses == ["done", "open", "open", "open"]
+    assert held.action_items.filter(status=ActionItem.Status.OPEN, due_on__lt=today).count() == 1
+    assert planned.status == JointMeeting.Status.PLANNED
+    assert planned.date > today
+    for item in held.action_items.filter(status=ActionItem.Status.OPEN):
+        assert item.title in planned.agenda  # the next meeting starts with last meeting's open items
+    digest = Digest.objects.get()
+    assert digest.month == planned.month
+    assert set(digest.html) == {"en", "zh-hans"}
+    assert not ChatWebhook.objects.get().is_active

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, seed_accounts_demo
 from approvals.demo import seed_approvals_demo
 from campaigns.demo import seed_campaigns_demo
+from coordination.demo import seed_coordination_demo
 from feedback.demo import seed_feedback_demo
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         for name, count in seed_approvals_demo().items():
             created[name] = created.get(name, 0) + count
         created.update(seed_feedback_demo())
+        created.update(seed_coordination_demo())
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created: {summary})."))
         self.stdout.write(
