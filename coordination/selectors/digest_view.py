@@ -53,7 +53,7 @@ def digest_context(content: dict, language: str) -> dict:
 
     tables.append(
         _table(
-            _("Sales"),
+            _("Sales vs target"),
             _("Sales against target"),
             [_("Area"), _("Revenue"), _("Target"), _("Attainment %"), _("Collected"), _("Collection %"), _("Units")],
             [
@@ -246,7 +246,7 @@ def digest_context(content: dict, language: str) -> dict:
         _table(
             _("Alerts"),
             _("Alerts raised and handled"),
-            [_("Area"), _("Raised"), _("Handled"), _("Resolved"), _("Handled %")],
+            [_("Area"), _("Alerts raised"), _("Handled"), _("Resolved"), _("Handled %")],
             [
                 [
                     name,

@@ -141,7 +141,7 @@ def test_sent_once_to_managers_and_attendees_in_their_language_with_the_xlsx(mon
     assert chinese.alternatives[0][0] == digest.html["zh-hans"]
     name, content, _mimetype = english.attachments[0]
     assert name == "digest-2026-10.xlsx"
-    assert load_workbook(io.BytesIO(content)).sheetnames[0] == "Sales"
+    assert load_workbook(io.BytesIO(content)).sheetnames[0] == "Sales vs target"
     assert DigestRecipient.objects.filter(digest=digest, sent_at__isnull=False).count() == 3
     # In the inbox too, once each; the e-mail is the digest itself (no second "you have a notification" mail).
     assert Notification.objects.filter(kind=NotificationKind.DIGEST).count() == 3
