@@ -53,12 +53,19 @@ def _isolated_test():
 
     Django keeps the language of the last request active in the thread, so without this a Chinese page in one
     test would turn the next test's messages Chinese.
+
+    Celery's "a task may not wait on a result" flag is one process-wide global that each eager task sets and
+    restores; the race tests run eager tasks in two threads at once, whose interleaved restores can leave it set
+    and make a later test's ``result.get()`` refuse. Reset it after every test (a worker never runs eager tasks).
     """
+    from celery.result import _set_task_join_will_block
+
     cache.clear()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
     cache.clear()
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 language. Used to render the digest's HTML when it is built and to write its XLSX — both from the same rows, so the
 attachment always holds exactly the numbers the e-mail shows."""
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from feedback.models import CompetitorIntelLine, CustomerFeedbackLine
@@ -21,12 +20,13 @@ def _areas(content: dict, language: str) -> list[tuple[str, str]]:
 
 
 def _show(value, suffix: str = "") -> str:
-    """A figure as text: "—" for none, thousands grouped, a suffix such as "%"."""
+    """A figure as text: "—" for none, thousands grouped with commas (as both languages' business documents do),
+    one decimal for fractions, a suffix such as "%"."""
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return f"{number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)}{suffix}"
-    return f"{number_format(int(value), use_l10n=True, force_grouping=True)}{suffix}"
+        return f"{value:,.1f}{suffix}"
+    return f"{int(value):,}{suffix}"
 
 
 def _chart(title: str, items: list[tuple[str, float | None]], *, suffix: str = "", cap: float | None = None) -> dict:

@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.calendar import WorkCalendar
 from accounts.models import Department, NotificationKind, User
-from accounts.notifications import notify
+from accounts.notifications import notify, user_language
 from accounts.roles import Role
 
 from ..errors import Conflict
@@ -132,6 +132,12 @@ def _validate_meeting_date(month: datetime.date, date: datetime.date) -> None:
         )
 
 
+def _agenda_in(language: str, **kwargs) -> str:
+    """The agenda is stored text, edited by the organiser afterwards: write it in their language."""
+    with translation.override(language):
+        return agenda_compose(**kwargs)
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -158,7 +164,7 @@ def meeting_create(
         month=month,
         date=date,
         location=location.strip(),
-        agenda=agenda_compose(month=month, today=_today(today)),
+        agenda=_agenda_in(user_language(user), month=month, today=_today(today)),
         created_by=user,
     )
     try:

@@ -12,3 +12,16 @@ document.addEventListener("DOMContentLoaded", () => {
   wide.addEventListener("change", sync);
   sync();
 });
+
+// A frozen digest is shown in a sandboxed frame (its e-mail HTML, styles and all): grow the frame to its content
+// so the page scrolls as one. Without JS the frame keeps its fixed height and scrolls inside.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("iframe[data-fit-content]").forEach((frame) => {
+    const fit = () => {
+      const doc = frame.contentDocument;
+      if (doc && doc.documentElement) frame.style.height = `${doc.documentElement.scrollHeight + 4}px`;
+    };
+    frame.addEventListener("load", fit);
+    fit();
+  });
+});
