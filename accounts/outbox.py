@@ -21,6 +21,9 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
+# Publishing connection: one connect attempt, bounded socket waits (a broker that drops packets cannot hang it).
+_ONE_TRY = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 5}
+
 
 def outbox_enqueue(task, args: tuple | list = (), kwargs: dict | None = None) -> OutboxMessage:
     """Write the message now (in the caller's transaction) and try to publish it when that transaction commits."""
@@ -36,26 +39,33 @@ def outbox_publish(*, message_ids: list[int]) -> int:
     """
     from coordination.celery import app
 
+    messages = list(OutboxMessage.objects.filter(pk__in=message_ids, published_at__isnull=True).order_by("pk"))
+    if not messages:
+        return 0
     published = 0
-    for message in OutboxMessage.objects.filter(pk__in=message_ids, published_at__isnull=True).order_by("pk"):
-        try:
-            app.send_task(
-                message.task_name,
-                args=message.args,
-                kwargs=message.kwargs,
-                retry=False,
-                # The outbox id doubles as the task id: a relayed copy is recognisable in the worker's log.
-                task_id=f"outbox-{message.pk}-{message.attempts}",
-            )
-        except Exception as error:  # the broker is down or refused: keep the row for the relay
-            logger.warning("outbox %s (%s) not published: %s", message.pk, message.task_name, error)
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
-            )
-            # One refusal means the broker is unreachable: leave the rest to the relay rather than wait on each.
-            break
-        OutboxMessage.objects.filter(pk=message.pk).update(published_at=timezone.now(), attempts=F("attempts") + 1)
-        published += 1
+    # Our own connection that tries once: the pooled one would retry the connect for broker_connection_timeout
+    # (about 6 s with the redis transport) even with retry=False, and the request that committed would wait.
+    with app.connection_for_write(transport_options=_ONE_TRY) as connection:
+        for message in messages:
+            try:
+                app.send_task(
+                    message.task_name,
+                    args=message.args,
+                    kwargs=message.kwargs,
+                    retry=False,
+                    connection=connection,
+                    # The outbox id doubles as the task id: a relayed copy is recognisable in the worker's log.
+                    task_id=f"outbox-{message.pk}-{message.attempts}",
+                )
+            except Exception as error:  # the broker is down or refused: keep the row for the relay
+                logger.warning("outbox %s (%s) not published: %s", message.pk, message.task_name, error)
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+                )
+                # One refusal means the broker is unreachable: leave the rest to the relay rather than wait on each.
+                break
+            OutboxMessage.objects.filter(pk=message.pk).update(published_at=timezone.now(), attempts=F("attempts") + 1)
+            published += 1
     return published
 
 

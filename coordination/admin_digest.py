@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Digest, DigestRecipient
-from .services.digest import DigestSendIncomplete, digest_send
+from .services.digest import digest_send_reporting
 
 
 class DigestRecipientInline(admin.TabularInline):
@@ -39,8 +39,10 @@ class DigestAdmin(admin.ModelAdmin):
     def send_to_unsent(self, request, queryset):
         sent = 0
         for digest in queryset:
-            try:
-                sent += digest_send(digest)
-            except DigestSendIncomplete as error:
-                self.message_user(request, str(error), messages.WARNING)
+            done, failed = digest_send_reporting(digest)
+            sent += done
+            if failed:
+                self.message_user(
+                    request, ngettext("%d e-mail failed.", "%d e-mails failed.", failed) % failed, messages.WARNING
+                )
         self.message_user(request, ngettext("%d e-mail sent.", "%d e-mails sent.", sent) % sent)

@@ -15,7 +15,7 @@ from .forms import DigestBuildForm
 from .pages import paginate
 from .permissions import can_build_digest
 from .selectors.digest import digest_get_for_user, digests_for
-from .services.digest import XLSX_TYPE, DigestError, digest_build, digest_send, digest_xlsx, previous_month
+from .services.digest import XLSX_TYPE, DigestError, digest_build, digest_send_reporting, digest_xlsx, previous_month
 
 
 def _language() -> str:
@@ -66,7 +66,12 @@ def digest_build_view(request: HttpRequest) -> HttpResponse:
         except DigestError as error:
             form.add_error("month", str(error))
         else:
-            sent = digest_send(digest)
+            sent, failed = digest_send_reporting(digest)
+            if failed:
+                messages.warning(
+                    request,
+                    _("%(failed)s e-mail(s) could not be sent; they will be tried again.") % {"failed": failed},
+                )
             messages.success(
                 request,
                 _("Digest %(month)s, version %(version)s: %(sent)s e-mail(s) sent now.")

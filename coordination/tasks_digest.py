@@ -13,13 +13,19 @@ __all__ = ["digest_monthly", "digest_send"]
 
 @shared_task(name="coordination.digest_monthly")
 def digest_monthly(month: str | None = None) -> int:
-    """Build last month's digest (or ``month``, "YYYY-MM-DD"), then mail it. Beat fires it on the 1st at 07:00;
-    building a month already built returns it unchanged, so a second run sends nothing new."""
+    """Build last month's digest (or ``month``: "YYYY-MM" or an ISO date in it), then mail it. Beat fires it on the
+    1st at 07:00; building a month already built returns it unchanged, so a second run sends nothing new."""
     from django.utils import timezone
 
+    from .selectors.digest import month_parse
     from .services.digest import digest_build, previous_month
 
-    first = datetime.date.fromisoformat(month) if month else previous_month(timezone.localdate())
+    if not month:
+        first = previous_month(timezone.localdate())
+    elif len(month) == 7:
+        first = month_parse(month)
+    else:
+        first = datetime.date.fromisoformat(month).replace(day=1)
     digest = digest_build(first)
     digest_send.delay_on_commit(digest.pk)
     return digest.pk

@@ -15,7 +15,7 @@ from rest_framework.routers import SimpleRouter
 from ..models import Digest
 from ..permissions import can_build_digest
 from ..selectors.digest import digest_get_for_user, digests_for, month_bounds
-from ..services.digest import DigestError, digest_build, digest_send, digest_xlsx
+from ..services.digest import DigestError, digest_build, digest_send_reporting, digest_xlsx
 
 _NOT_FOUND = OpenApiResponse(description=_("No digest for that month among those you may read."))
 
@@ -48,9 +48,10 @@ class DigestBuildSerializer(serializers.Serializer):
 
 class DigestBuiltSerializer(DigestSerializer):
     sent = serializers.IntegerField(help_text=_("E-mails sent by this request."))
+    failed = serializers.IntegerField(help_text=_("E-mails that failed now; they are tried again later."))
 
     class Meta(DigestSerializer.Meta):
-        fields = [*DigestSerializer.Meta.fields, "sent"]
+        fields = [*DigestSerializer.Meta.fields, "sent", "failed"]
 
 
 @extend_schema(tags=["digests"])
@@ -113,8 +114,8 @@ class DigestViewSet(viewsets.GenericViewSet):
             digest = digest_build(data["month"], rebuild=data["rebuild"])
         except DigestError as error:
             raise serializers.ValidationError({"month": [str(error)]}) from error
-        sent = digest_send(digest) if data["send"] else 0
-        body = DigestSerializer(digest).data | {"sent": sent}
+        sent, failed = digest_send_reporting(digest) if data["send"] else (0, 0)
+        body = DigestSerializer(digest).data | {"sent": sent, "failed": failed}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

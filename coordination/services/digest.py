@@ -186,16 +186,16 @@ def digest_send(digest: Digest) -> int:
             sent += 1
     _notify(digest, people)
     if failed:
-        raise DigestSendIncomplete(failed)
+        raise DigestSendIncomplete(failed, sent)
     return sent
 
 
 class DigestSendIncomplete(Exception):
     """Some recipients could not be mailed this time; the task retries (the ones sent are not sent again)."""
 
-    def __init__(self, failed: int):
-        super().__init__(f"{failed} digest e-mail(s) failed")
-        self.failed = failed
+    def __init__(self, failed: int, sent: int = 0):
+        super().__init__(f"{failed} digest e-mail(s) failed; they are tried again later")
+        self.failed, self.sent = failed, sent
 
 
 def _notify(digest: Digest, people: list[User]) -> None:
@@ -218,6 +218,15 @@ def _notify(digest: Digest, people: list[User]) -> None:
     )
 
 
+def digest_send_reporting(digest: Digest) -> tuple[int, int]:
+    """``digest_send`` for people waiting on the answer (the page, the API, the commands): (sent, failed) instead
+    of an exception; the failed recipients stay unsent for the next run or the task's retry."""
+    try:
+        return digest_send(digest), 0
+    except DigestSendIncomplete as incomplete:
+        return incomplete.sent, incomplete.failed
+
+
 def digest_monthly(*, today: datetime.date | None = None) -> Digest:
     """The 1st-of-the-month job: build last month's digest (if not built yet)."""
     today = today or timezone.localdate()
@@ -232,6 +241,7 @@ __all__ = [
     "digest_monthly",
     "digest_recipients",
     "digest_send",
+    "digest_send_reporting",
     "digest_xlsx",
     "previous_month",
 ]

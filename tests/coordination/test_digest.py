@@ -15,7 +15,7 @@ from accounts.roles import Role
 from campaigns.models import SalesTarget
 from coordination.models import Digest, DigestRecipient
 from coordination.selectors.digest import COMPANY, digest_figures
-from coordination.services.digest import DigestError, digest_build, digest_send, digest_xlsx
+from coordination.services.digest import DigestError, DigestSendIncomplete, digest_build, digest_send, digest_xlsx
 from feedback.models import CustomerFeedbackLine
 from tests.factories import UserFactory
 from tests.factories.coordination import ActionItemFactory, JointMeetingFactory
@@ -271,3 +271,32 @@ def test_list_page_keeps_its_query_count(built, client, django_assert_max_num_qu
         Digest.objects.create(month=datetime.date(2026, month, 1), built_at=built_at)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/digests/").status_code == 200
+
+
+def test_a_recipient_whose_mail_fails_is_retried_alone_and_the_page_says_so(built, client, monkeypatch):
+    (mkt, mgr, *_rest), _digest = built
+    rebuilt = digest_build(OCTOBER, rebuild=True, today=TODAY)
+    sent_before = len(mail.outbox)
+    from django.core.mail import EmailMultiAlternatives
+
+    real_send = EmailMultiAlternatives.send
+
+    def flaky(message, fail_silently=False):
+        if message.to == [mgr.email]:
+            raise ConnectionRefusedError("SMTP server down")
+        return real_send(message, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
+    with pytest.raises(DigestSendIncomplete):
+        digest_send(rebuilt)
+    failed = DigestRecipient.objects.get(digest=rebuilt, version=2, user=mgr)
+    assert (failed.sent_at, failed.attempts) == (None, 1)
+    assert "SMTP server down" in failed.last_error
+    assert len(mail.outbox) == sent_before + 2
+
+    client.force_login(mkt)
+    response = client.post("/digests/build/", {"month": "2026-10"}, follow=True)
+    assert "could not be sent" in response.content.decode()
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    assert digest_send(rebuilt) == 1  # only the one who missed it
+    assert [m.to for m in mail.outbox[sent_before:]].count([mgr.email]) == 1

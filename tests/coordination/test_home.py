@@ -128,3 +128,77 @@ def test_home_lists_my_action_items_due_and_marketings_alerts_to_triage(client, 
     client.force_login(marketing)
     sections = {s.title: s for s in client.get("/").context["sections"]}
     assert [i.url for i in sections["Alerts to triage"].items] == [f"/alerts/{open_alert.pk}/"]
+
+
+def test_home_action_items_and_alerts_cost_the_same_queries_for_1_or_20_rows(
+    client, regions, django_assert_max_num_queries
+):
+    import datetime
+
+    from tests.factories.coordination import ActionItemFactory
+    from tests.feedback.alerts_setup import make_alert
+
+    today = timezone.localdate()
+    marketing = UserFactory(role=Role.MARKETING_STAFF, region=regions.cn)
+    client.force_login(marketing)
+
+    def add(count):
+        for n in range(count):
+            ActionItemFactory(owner=marketing, due_on=today + datetime.timedelta(days=n % 3 - 1))
+            make_alert(regions.sh)
+
+    def shown(response):
+        sections = {s.title: s for s in response.context["sections"]}
+        return len(sections["Action items due"].items), len(sections["Alerts to triage"].items)
+
+    add(1)
+    with django_assert_max_num_queries(13) as small:
+        assert shown(client.get("/")) == (1, 1)
+    add(19)
+    with django_assert_max_num_queries(13) as large:
+        assert shown(client.get("/")) == (10, 10)  # the first ten; the pages list them all
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_home_action_items_say_overdue_or_due_and_leave_out_done_ones(client, regions):
+    import datetime
+
+    from coordination.models import ActionItem
+    from tests.factories.coordination import ActionItemFactory
+
+    today = timezone.localdate()
+    owner = UserFactory(role=Role.SALES_MANAGER, region=regions.east)
+    ActionItemFactory(owner=owner, due_on=today - datetime.timedelta(days=2), title="Late")
+    ActionItemFactory(owner=owner, due_on=today + datetime.timedelta(days=1), title="Soon")
+    ActionItemFactory(
+        owner=owner, due_on=today, title="Finished", status=ActionItem.Status.DONE, closed_at=timezone.now()
+    )
+    client.force_login(owner)
+
+    items = {s.title: s for s in client.get("/").context["sections"]}["Action items due"].items
+
+    assert [(i.title, str(i.detail)) for i in items] == [
+        ("Late", f"Overdue since {today - datetime.timedelta(days=2):%Y-%m-%d}"),
+        ("Soon", f"Due {today + datetime.timedelta(days=1):%Y-%m-%d}"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_meetings", "sees_digests"),
+    [
+        (Role.SALES_REP, True, False),
+        (Role.HR, True, False),
+        (Role.MARKETING_STAFF, True, True),
+        (Role.SALES_MANAGER, True, True),
+        (Role.GENERAL_MANAGER, True, True),
+    ],
+)
+def test_navigation_offers_meetings_to_everyone_and_digests_to_their_readers(
+    client, regions, role, sees_meetings, sees_digests
+):
+    client.force_login(UserFactory(role=role, region=regions.cn))
+
+    page = client.get("/").content.decode()
+
+    assert ('href="/meetings/"' in page) is sees_meetings
+    assert ('href="/digests/"' in page) is sees_digests

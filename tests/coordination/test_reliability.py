@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -122,7 +123,10 @@ def test_a_report_submitted_while_the_broker_is_down_is_saved_and_its_task_publi
     assert waiting.attempts == 1
     assert waiting.last_error  # the quick try after the commit failed and said why
 
-    assert outbox_relay() == 0  # still down: the relay fails fast and keeps the row
+    assert outbox_relay() == 0  # still down: the relay fails fast, doesn't raise, and keeps the row
+    waiting.refresh_from_db()
+    assert (waiting.published_at, waiting.attempts) == (None, 2)
+    assert "Error" in waiting.last_error  # the broker's refusal, for the admin to read
     own_redis.start()
     published = outbox_relay()
     waiting.refresh_from_db()
@@ -144,6 +148,64 @@ def test_with_the_broker_up_the_task_is_published_right_after_the_commit(own_red
     out = __import__("io").StringIO()
     call_command("relay_outbox", stdout=out)
     assert out.getvalue().startswith("0 message(s) published")
+
+
+class RefusingBroker:
+    """A port that accepts a connection and closes it at once, counting the attempts: a broker that is down."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.url = f"redis://127.0.0.1:{self.sock.getsockname()[1]}/0"
+        self.attempts = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _address = self.sock.accept()
+            except OSError:  # closed by stop()
+                return
+            self.attempts += 1
+            conn.close()
+
+    def stop(self):
+        self.sock.close()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def refusing_broker():
+    broker = RefusingBroker()
+    previous = app.conf.broker_url
+    app.conf.broker_url = broker.url
+    app.conf.task_always_eager = False
+    _fresh_connections()
+    yield broker
+    broker.stop()
+    app.conf.broker_url = previous
+    app.conf.task_always_eager = True
+    _fresh_connections()
+
+
+def test_a_publish_to_a_broker_that_is_down_is_one_connection_attempt_not_a_retry_loop(refusing_broker):
+    # Kombu's pooled connection retries the connect for broker_connection_timeout, even with retry=False (6 s and
+    # nine attempts on a refused port, three here, the request that committed waiting all along); the outbox tries
+    # once and leaves the rest to the relay.
+    first, second = (
+        OutboxMessage.objects.create(task_name="feedback.alerts_evaluate_for_report", args=[n]) for n in (1, 2)
+    )
+
+    assert outbox_relay() == 0
+
+    assert refusing_broker.attempts == 1  # and not one more for the second message
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.attempts, first.published_at) == (1, None)
+    assert "Error" in first.last_error
+    assert (second.attempts, second.last_error) == (0, "")
 
 
 # --- a worker killed in the middle of mailing the digest ------------------------------------------------------

@@ -1,10 +1,8 @@
 """Start approved promotions whose period began and end those whose period is over (the daily job, by hand)."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from accounts.management.dates import command_day
 from approvals.services.flows import promotions_follow_calendar
 from campaigns.models import Promotion, PromotionStatus
 
@@ -19,13 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="YYYY-MM-DD; default: today in the company time zone.")
 
     def handle(self, *args, date: str | None = None, **options):
-        if date:
-            try:
-                day = datetime.date.fromisoformat(date)
-            except ValueError:
-                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
-        else:
-            day = timezone.localdate()
+        day = command_day(date)
         watched = [PromotionStatus.APPROVED, PromotionStatus.RUNNING]
         before = dict(Promotion.objects.filter(status__in=watched).values_list("pk", "status"))
         moved = promotions_follow_calendar(today=day)

@@ -1,10 +1,8 @@
 """Remind readers who have not acknowledged a published plan (the daily 10:00 job, by hand)."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from accounts.management.dates import command_day
 from campaigns.services.reminders import plan_ack_reminders_send
 
 
@@ -18,12 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="YYYY-MM-DD; default: today in the company time zone.")
 
     def handle(self, *args, date: str | None = None, **options):
-        if date:
-            try:
-                day = datetime.date.fromisoformat(date)
-            except ValueError:
-                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
-        else:
-            day = timezone.localdate()
+        day = command_day(date)
         sent = plan_ack_reminders_send(day=day)
         self.stdout.write(self.style.SUCCESS(f"{sent} plan acknowledgement reminder(s) sent for {day.isoformat()}."))

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from coordination.selectors.digest import month_parse
-from coordination.services.digest import DigestError, digest_build, digest_send, previous_month
+from coordination.services.digest import DigestError, digest_build, digest_send_reporting, previous_month
 
 
 def parse_month(value: str | None) -> datetime.date:
@@ -36,5 +36,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(f"Digest {digest} version {digest.version}, built in {digest.build_seconds:.3f} s.")
         if not no_send:
-            sent = digest_send(digest)
-            self.stdout.write(f"{sent} e-mail(s) sent now.")
+            sent, failed = digest_send_reporting(digest)
+            self.stdout.write(
+                f"{sent} e-mail(s) sent now." + (f" {failed} failed: run send_digest later." if failed else "")
+            )

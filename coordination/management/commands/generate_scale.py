@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.calendar import WorkCalendar
@@ -71,7 +71,31 @@ class Command(BaseCommand):
             if calendar.is_working_day(day):
                 total += self._day(day, people, outlets, products, brands, dice)
             day += datetime.timedelta(days=1)
+        self._analyze()
         self.stdout.write(f"{len(people)} reps; {total} reports created for {first:%Y-%m}.")
+
+    @staticmethod
+    def _analyze() -> None:
+        """Refresh the planner's statistics after a bulk load, as autovacuum would a little later: without them
+        PostgreSQL plans the digest's joins for empty tables (nested loops over hundreds of thousands of rows)."""
+        if connection.vendor != "postgresql":
+            return
+        tables = [
+            DailyReport,
+            RegionalSalesLine,
+            OutletCoverageLine,
+            ShelfDisplayLine,
+            MerchandisingLine,
+            PosSalesLine,
+            PopDistributionLine,
+            CompetitorIntelLine,
+            CustomerFeedbackLine,
+            Outlet,
+            User,
+        ]
+        with connection.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
     def _reps(self, count: int, leaves: list[Region]) -> list[User]:
         existing = {u.username: u for u in User.objects.filter(username__startswith="scale.rep.")}

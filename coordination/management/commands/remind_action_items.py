@@ -1,10 +1,8 @@
 """Remind owners of action items due soon and escalate overdue ones (the daily job, by hand)."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from accounts.management.dates import command_day
 from coordination.services.meetings import action_item_reminders_send
 
 
@@ -18,13 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="The day to run for, YYYY-MM-DD (default: today in the company).")
 
     def handle(self, *args, date: str | None = None, **options):
-        if date:
-            try:
-                day = datetime.date.fromisoformat(date)
-            except ValueError:
-                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
-        else:
-            day = timezone.localdate()
+        day = command_day(date)
         run = action_item_reminders_send(day=day)
         if not run.working_day:
             self.stdout.write(f"{day.isoformat()} is not a working day: nothing sent.")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from coordination.models import Digest
-from coordination.services.digest import digest_send
+from coordination.services.digest import digest_send_reporting
 
 from .build_digest import parse_month
 
@@ -17,4 +17,5 @@ class Command(BaseCommand):
         digest = Digest.objects.filter(month=first).first()
         if digest is None:
             raise CommandError(f"No digest for {first:%Y-%m}: build it with build_digest --month {first:%Y-%m}.")
-        self.stdout.write(f"{digest_send(digest)} e-mail(s) sent now.")
+        sent, failed = digest_send_reporting(digest)
+        self.stdout.write(f"{sent} e-mail(s) sent now." + (f" {failed} failed: run it again later." if failed else ""))

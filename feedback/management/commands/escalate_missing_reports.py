@@ -1,10 +1,8 @@
 """Tell sales managers which reps missed the previous working day's report (the 09:30 job, by hand)."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from accounts.management.dates import command_day
 from feedback.services.reminders import missing_reports_escalate
 
 
@@ -20,12 +18,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, date: str | None = None, **options):
-        if date:
-            try:
-                day = datetime.date.fromisoformat(date)
-            except ValueError:
-                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
-        else:
-            day = timezone.localdate()
+        day = command_day(date)
         sent = missing_reports_escalate(day=day)
         self.stdout.write(self.style.SUCCESS(f"{sent} manager(s) told of missing reports (run on {day.isoformat()})."))

@@ -1,10 +1,8 @@
 """Run the alert rules on one day's submitted reports (the nightly sweep, also runnable by hand)."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from accounts.management.dates import command_day
 from feedback.services.alerts import alerts_sweep
 
 
@@ -15,12 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="YYYY-MM-DD; default: yesterday in the company time zone.")
 
     def handle(self, *args, date: str | None = None, **options):
-        if date:
-            try:
-                day = datetime.date.fromisoformat(date)
-            except ValueError:
-                raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
-        else:
-            day = timezone.localdate() - datetime.timedelta(days=1)
+        day = command_day(date, days_back=1)
         raised = alerts_sweep(date=day)
         self.stdout.write(self.style.SUCCESS(f"{raised} alert(s) raised for {day.isoformat()}."))
