@@ -1,4 +1,4 @@
-"""The ``--date`` option every job command shares (the jobs run by hand for a given day)."""
+"""The ``--date`` and ``--at`` options the job commands share (the jobs run by hand for a given day or moment)."""
 
 import datetime
 
@@ -14,3 +14,14 @@ def command_day(value: str | None, *, days_back: int = 0) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}.") from None
+
+
+def command_moment(value: str | None) -> datetime.datetime:
+    """``--at``'s moment (an ISO date-time; without an offset, read in the company time zone), or now."""
+    if not value:
+        return timezone.now()
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--at must be an ISO date-time, not {value!r}.") from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

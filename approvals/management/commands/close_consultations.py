@@ -1,10 +1,8 @@
 """Close consultation steps past their deadline as "no answer" (the hourly job, by hand)."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from accounts.management.dates import command_moment
 from approvals.models import ApprovalEvent
 from approvals.services.flows import consultations_close_overdue
 from approvals.workflow import Action
@@ -24,15 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, at: str | None = None, **options):
-        if at:
-            try:
-                moment = datetime.datetime.fromisoformat(at)
-            except ValueError:
-                raise CommandError(f"--at must be an ISO date-time, not {at!r}.") from None
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-        else:
-            moment = timezone.now()
+        moment = command_moment(at)
         last = ApprovalEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         closed = consultations_close_overdue(now=moment)
         events = (

@@ -1,10 +1,9 @@
 """Remind deciders of steps due soon and escalate overdue steps (the hourly job, by hand)."""
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from accounts.management.dates import command_moment
 from approvals.services.reminders import approval_reminders_send
 
 
@@ -23,15 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, at: str | None = None, **options):
-        if at:
-            try:
-                moment = datetime.datetime.fromisoformat(at)
-            except ValueError:
-                raise CommandError(f"--at must be an ISO date-time, not {at!r}.") from None
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-        else:
-            moment = timezone.now()
+        moment = command_moment(at)
         sent = approval_reminders_send(now=moment)
         self.stdout.write(
             self.style.SUCCESS(
