@@ -18,6 +18,7 @@ class ActionItemInline(admin.TabularInline):
 @admin.register(JointMeeting)
 class JointMeetingAdmin(admin.ModelAdmin):
     list_display = ["month", "date", "location", "status", "created_by"]
+    list_select_related = ["created_by"]
     list_filter = ["status"]
     date_hierarchy = "month"
     search_fields = ["location", "agenda", "minutes"]

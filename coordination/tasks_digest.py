@@ -1,7 +1,5 @@
 """Celery tasks of the monthly digest (imported by coordination.tasks for autodiscovery)."""
 
-import datetime
-
 from celery import shared_task
 
 from coordination.celery import TRANSIENT_ERRORS
@@ -20,12 +18,7 @@ def digest_monthly(month: str | None = None) -> int:
     from .selectors.digest import month_parse
     from .services.digest import digest_build, previous_month
 
-    if not month:
-        first = previous_month(timezone.localdate())
-    elif len(month) == 7:
-        first = month_parse(month)
-    else:
-        first = datetime.date.fromisoformat(month).replace(day=1)
+    first = month_parse(month[:7]) if month else previous_month(timezone.localdate())
     digest = digest_build(first)
     digest_send.delay_on_commit(digest.pk)
     return digest.pk

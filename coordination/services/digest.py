@@ -30,7 +30,7 @@ from accounts.notifications import absolute_url, notify, user_language
 from accounts.roles import Role
 
 from ..models import Digest, DigestRecipient, JointMeeting
-from ..selectors.digest import COMPANY, digest_figures, month_bounds
+from ..selectors.digest import digest_figures, month_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -225,23 +225,3 @@ def digest_send_reporting(digest: Digest) -> tuple[int, int]:
         return digest_send(digest), 0
     except DigestSendIncomplete as incomplete:
         return incomplete.sent, incomplete.failed
-
-
-def digest_monthly(*, today: datetime.date | None = None) -> Digest:
-    """The 1st-of-the-month job: build last month's digest (if not built yet)."""
-    today = today or timezone.localdate()
-    return digest_build(previous_month(today), today=today)
-
-
-__all__ = [
-    "COMPANY",
-    "DigestError",
-    "DigestSendIncomplete",
-    "digest_build",
-    "digest_monthly",
-    "digest_recipients",
-    "digest_send",
-    "digest_send_reporting",
-    "digest_xlsx",
-    "previous_month",
-]
