@@ -3,8 +3,11 @@
 Idempotent: natural keys (region code, username) are looked up first, so a second run changes nothing.
 """
 
+import datetime
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Department, Region, User
 from .roles import Role
@@ -69,6 +72,9 @@ def seed_accounts_demo() -> dict[str, int]:
             region=regions[region],
             manager=users.get(manager),
             language=language,
+            # With the company since the demo's four weeks of history began (feedback.demo's HISTORY_DAYS), so
+            # the KPI filing rates expect reports from then on, not before.
+            date_joined=timezone.now() - datetime.timedelta(days=28),
         )
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -7,4 +7,4 @@ admin.site.site_header = _("Coordination administration")
 admin.site.site_title = _("Coordination administration")
 admin.site.index_title = _("Master data, users and schedules")
 
-from . import admin_digest, admin_meetings  # noqa: E402,F401
+from . import admin_digest, admin_kpis, admin_meetings  # noqa: E402,F401

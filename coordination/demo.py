@@ -7,6 +7,7 @@
   (the service composes it).
 - Last month's **digest** is built (not mailed: ``python manage.py send_digest`` or the digest page sends it).
 - An example enterprise-chat robot (WeCom, East), inactive: the admin shows how one is configured.
+- The **KPI rollups** of the demo's months (last month and this one) are built, as the nightly job would have.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from accounts.models import ChatWebhook, Region, User
 from .models import Digest, JointMeeting
 from .services import meetings
 from .services.digest import digest_build, previous_month
+from .services.kpi_rollups import kpi_rollups_rebuild
 
 MINUTES = (
     "1. 华东销售达成率 92%，华北 85%：华北经销商回款偏慢。\n"
@@ -100,4 +102,7 @@ def seed_coordination_demo(*, today: datetime.date | None = None) -> dict[str, i
             is_active=False,
         )
         created["chat webhooks"] += 1
+
+    # Rebuilt on every run (idempotent: a rebuild replaces the same rows), so the scorecards match the data.
+    kpi_rollups_rebuild(previous_month(today), today)
     return created

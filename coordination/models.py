@@ -4,6 +4,7 @@ digest."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -155,3 +156,144 @@ class DigestRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest} → {self.user_id}"
+
+
+# --- joint KPIs ---------------------------------------------------------------------------------------------------
+
+
+class KpiCounters(models.Model):
+    """The recorded facts one person's KPIs are made of, counted for one period (a day or a month) and the region
+    the facts were filed in (a rep who moves mid-month has a row per region). Every KPI is a ratio, an average or
+    a count of these columns (``coordination.kpis``); the rollups hold nothing else, so a figure can always be
+    explained by the facts it counts."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # daily reports (reps)
+    days_expected = models.PositiveIntegerField(_("working days"), default=0)
+    days_filed = models.PositiveIntegerField(_("days filed"), default=0)
+    days_on_time = models.PositiveIntegerField(_("days filed on time"), default=0)
+    sections_filled = models.PositiveIntegerField(_("sections with items"), default=0)
+    units = models.BigIntegerField(_("units sold"), default=0)
+    revenue = models.DecimalField(_("revenue"), max_digits=16, decimal_places=2, default=0)
+    intel_items = models.PositiveIntegerField(_("intel contributed"), default=0)
+    intel_useful = models.PositiveIntegerField(_("intel marked useful"), default=0)
+    promo_checks = models.PositiveIntegerField(_("promotion checks"), default=0)
+    price_checks = models.PositiveIntegerField(_("price checks"), default=0)
+    price_compliant = models.PositiveIntegerField(_("prices within limits"), default=0)
+    feedback_items = models.PositiveIntegerField(_("customer feedback items"), default=0)
+    feedback_followed = models.PositiveIntegerField(_("customer feedback followed up"), default=0)
+    # approvals (sales managers, marketing)
+    endorse_count = models.PositiveIntegerField(_("endorsements decided"), default=0)
+    endorse_seconds = models.BigIntegerField(_("endorsement time (s)"), default=0)
+    endorse_on_time = models.PositiveIntegerField(_("endorsements on time"), default=0)
+    consult_count = models.PositiveIntegerField(_("consultations closed"), default=0)
+    consult_answered = models.PositiveIntegerField(_("consultations answered"), default=0)
+    consult_seconds = models.BigIntegerField(_("consultation answer time (s)"), default=0)
+    review_count = models.PositiveIntegerField(_("reviews decided"), default=0)
+    review_seconds = models.BigIntegerField(_("review time (s)"), default=0)
+    review_on_time = models.PositiveIntegerField(_("reviews within SLA"), default=0)
+    proposals_approved = models.PositiveIntegerField(_("proposals approved"), default=0)
+    proposals_executed = models.PositiveIntegerField(_("proposals executed"), default=0)
+    rating_count = models.PositiveIntegerField(_("executability ratings"), default=0)
+    rating_sum = models.PositiveIntegerField(_("executability points"), default=0)
+    intel_acknowledged = models.PositiveIntegerField(_("intel acknowledged"), default=0)
+    intel_answered = models.PositiveIntegerField(_("intel answered"), default=0)
+    answer_seconds = models.BigIntegerField(_("time to answer (s)"), default=0)
+    plan_readers = models.PositiveIntegerField(_("plan readers expected"), default=0)
+    plan_acknowledged = models.PositiveIntegerField(_("plan acknowledgements"), default=0)
+    # both
+    actions_due = models.PositiveIntegerField(_("action items due"), default=0)
+    actions_on_time = models.PositiveIntegerField(_("action items closed on time"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class KpiDaily(KpiCounters):
+    """Daily rollup: one person's facts of one day (``coordination.services.kpi_rollups``)."""
+
+    date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("daily KPI rollup")
+        verbose_name_plural = _("daily KPI rollups")
+        ordering = ["date", "person_id"]
+        constraints = [
+            models.UniqueConstraint(Coalesce("region", 0), "person", "date", name="kpi_daily_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "date"], name="kpi_daily_person_idx"),
+            models.Index(fields=["date"], name="kpi_daily_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.date}"
+
+
+class KpiMonthly(KpiCounters):
+    """Monthly rollup: the month's daily rows summed, plus what only a month has — the rep's sales target and
+    the running promotions' outlets they were expected to check."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    target_units = models.BigIntegerField(_("target units"), null=True, blank=True)
+    target_revenue = models.DecimalField(_("target revenue"), max_digits=16, decimal_places=2, null=True, blank=True)
+    promo_expected = models.PositiveIntegerField(_("promotion outlets to check"), default=0)
+    promo_covered = models.PositiveIntegerField(_("promotion outlets checked"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly KPI rollup")
+        verbose_name_plural = _("monthly KPI rollups")
+        ordering = ["month", "person_id"]
+        constraints = [
+            models.UniqueConstraint(Coalesce("region", 0), "person", "month", name="kpi_monthly_unique"),
+            models.CheckConstraint(condition=Q(month__day=1), name="kpi_monthly_first_day"),
+        ]
+        indexes = [
+            models.Index(fields=["month", "person"], name="kpi_monthly_month_idx"),
+            models.Index(fields=["person", "month"], name="kpi_monthly_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month:%Y-%m}"
+
+
+class KpiScheme(models.Model):
+    """HR's weights of one role's KPIs from a month on (the latest scheme starting on or before a period applies).
+    ``weights`` maps a KPI key to a whole-number weight; the composite score is the weighted mean of the parts
+    that have a value, each capped at 100."""
+
+    role = models.CharField(_("role"), max_length=30)
+    valid_from = models.DateField(_("from month"), help_text=_("The first day of the month it applies from."))
+    weights = models.JSONField(_("weights"), default=dict)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("KPI scheme")
+        verbose_name_plural = _("KPI schemes")
+        ordering = ["role", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "valid_from"],
+                name="kpi_scheme_one_per_role_and_month",
+                violation_error_message=_("There is already a scheme for this role from this month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__day=1),
+                name="kpi_scheme_from_first_day",
+                violation_error_message=_("Pick a month."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.valid_from:%Y-%m}"

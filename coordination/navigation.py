@@ -16,7 +16,7 @@ from accounts.permissions import can_open_admin
 from accounts.selectors import notifications_unread_count
 from approvals.permissions import decides_approvals
 from campaigns.permissions import can_open_plans, can_open_promotions, can_open_targets
-from coordination.permissions import can_open_digests, can_open_meetings
+from coordination.permissions import can_open_digests, can_open_kpis, can_open_meetings
 from feedback.permissions import (
     can_open_alerts,
     can_open_intel_feed,
@@ -54,6 +54,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Outlets"), "feedback:outlet_list", can_open_outlets),
     NavEntry(_("Meetings"), "coordination:meeting_list", can_open_meetings),
     NavEntry(_("Digests"), "coordination:digest_list", can_open_digests),
+    NavEntry(_("KPIs"), "coordination:kpi_dashboard", can_open_kpis),
     NavEntry(_("Administration"), "admin:index", can_open_admin),
 ]
 

@@ -88,3 +88,46 @@ def can_open_digests(user: User) -> bool:
 
 def can_build_digest(user: User) -> bool:
     return can_organise_meetings(user)
+
+
+# --- joint KPIs ---------------------------------------------------------------------------------------------------
+# HR and the general manager read everyone's scorecard; the sales director the sales department's; a sales manager
+# the reps of their region subtree; the marketing manager the marketing department's; everyone their own. Figures
+# only: the drill-downs list submitted facts (dates, titles, numbers), never drafts or photos.
+
+KPI_EVERYONE_ROLES = (Role.HR, Role.GENERAL_MANAGER)
+
+
+def reads_all_kpis(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.has_role(*KPI_EVERYONE_ROLES))
+
+
+def can_open_kpi_dashboard(user: User) -> bool:
+    """The dashboard lists people: for those who see more than themselves (no query)."""
+    return user.is_active and (
+        reads_all_kpis(user) or user.has_role(Role.SALES_DIRECTOR, Role.SALES_MANAGER, Role.MARKETING_MANAGER)
+    )
+
+
+def can_open_kpis(user: User) -> bool:
+    """The menu entry: the dashboard, or one's own scorecard."""
+    return user.is_active and user.is_authenticated
+
+
+def can_manage_kpi_schemes(user: User) -> bool:
+    """HR sets the weights of the composite score."""
+    return user.is_active and (user.is_superuser or user.has_role(Role.HR))
+
+
+def kpi_people_visible_q(user: User) -> Q:
+    """``User`` rows whose scorecards ``user`` may read."""
+    if reads_all_kpis(user):
+        return Q()
+    q = Q(pk=user.pk)
+    if user.has_role(Role.SALES_DIRECTOR):
+        q |= Q(groups__name__in=[Role.SALES_REP, Role.SALES_MANAGER])
+    elif user.has_role(Role.SALES_MANAGER) and user.region_id:
+        q |= Q(groups__name=Role.SALES_REP, region__path__startswith=user.region.path)
+    if user.has_role(Role.MARKETING_MANAGER):
+        q |= Q(groups__name__in=[Role.MARKETING_STAFF, Role.MARKETING_MANAGER])
+    return q

@@ -40,6 +40,7 @@ JOBS: tuple[Job, ...] = (
     Job("campaigns.plan_ack_reminders_send", "Plan acknowledgement reminder (daily, 10:00)", minute="0", hour="10"),
     Job("feedback.alerts_sweep", "Nightly alert sweep (01:30)", minute="30", hour="1"),
     Job("coordination.action_item_reminders_send", "Action items: reminder and escalation (daily, 09:00)", hour="9"),
+    Job("coordination.kpi_rollups_nightly", "KPI rollups: rebuild the last three months (02:00)", hour="2"),
     Job("coordination.digest_monthly", "Monthly joint-meeting digest (1st, 07:00)", hour="7", day_of_month="1"),
     Job("accounts.outbox_relay", "Publish tasks the broker could not take (every minute)", minute="*"),
     Job(

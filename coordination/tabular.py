@@ -19,6 +19,13 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 
 
+def spreadsheet_safe(value):
+    """A value for an exported spreadsheet or CSV cell: text that a spreadsheet would run as a formula is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 class RowError(Exception):
     """One cell's problem, in words for the person who filled the sheet."""
 

@@ -10,4 +10,5 @@ def ping() -> str:
 
 
 from .tasks_digest import *  # noqa: E402,F403
+from .tasks_kpis import *  # noqa: E402,F403
 from .tasks_meetings import *  # noqa: E402,F403

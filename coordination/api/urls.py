@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("approvals.api_urls")),
     path("", include("coordination.api.meetings")),
     path("", include("coordination.api.digests")),
+    path("", include("coordination.api.kpis")),
 ]

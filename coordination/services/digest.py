@@ -31,6 +31,7 @@ from accounts.roles import Role
 
 from ..models import Digest, DigestRecipient, JointMeeting
 from ..selectors.digest import digest_figures, month_bounds
+from ..tabular import spreadsheet_safe
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +98,6 @@ def digest_recipients(digest: Digest) -> list[User]:
     )
 
 
-def _cell(value):
-    """A value for a spreadsheet cell: text that a spreadsheet would run as a formula is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def digest_xlsx(digest: Digest, language: str | None = None) -> bytes:
     """The figures behind the digest as a workbook: one sheet per section, a row per area and the company."""
     from openpyxl import Workbook
@@ -117,9 +111,11 @@ def digest_xlsx(digest: Digest, language: str | None = None) -> bytes:
         workbook.remove(workbook.active)
         for table in context["tables"]:
             sheet = workbook.create_sheet(title=str(table["sheet"])[:31])
-            sheet.append([_cell(str(header)) for header in table["headers"]])
+            sheet.append([spreadsheet_safe(str(header)) for header in table["headers"]])
             for row in table["rows"]:
-                sheet.append([_cell(value if not hasattr(value, "__html__") else str(value)) for value in row])
+                sheet.append(
+                    [spreadsheet_safe(value if not hasattr(value, "__html__") else str(value)) for value in row]
+                )
         buffer = io.BytesIO()
         workbook.save(buffer)
     return buffer.getvalue()

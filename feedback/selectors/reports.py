@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -46,9 +47,14 @@ def report_list(*, user: User, filters: dict | None = None) -> QuerySet[DailyRep
     filterset = DailyReportFilter(filters or {}, queryset=_visible(user))
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
+    # The amendment count as a correlated subquery, not a JOIN + GROUP BY: it is computed for the page's rows only,
+    # and the paginator's COUNT(*) leaves it out (a grouped count would aggregate every visible report first).
+    amendments = (
+        ReportAmendment.objects.filter(report=OuterRef("pk")).order_by().values("report").annotate(n=Count("pk"))
+    )
     return (
         filterset.qs.select_related("rep", "region")
-        .annotate(amendment_count=Count("amendments"))
+        .annotate(amendment_count=Coalesce(Subquery(amendments.values("n")), 0))
         .order_by("-date", "rep__username", "-id")
     )
 

@@ -303,10 +303,14 @@ def intel_items_create(report: DailyReport, written: dict[str, list[ReportLine]]
     return IntelItem.objects.bulk_create(items)
 
 
-def _enqueue_alert_evaluation(report: DailyReport) -> None:
+def _report_filed(report: DailyReport) -> None:
+    """After a submission or an amendment: evaluate the alert rules on it (after commit), and tell the layers
+    above (``feedback.signals.report_filed``: the KPI rollups)."""
+    from ..signals import report_filed
     from ..tasks import alerts_evaluate_for_report
 
     alerts_evaluate_for_report.delay_on_commit(report.pk)
+    report_filed.send(sender=DailyReport, report=report)
 
 
 def _submit(report: DailyReport, *, sections_for_check: Sections) -> None:
@@ -320,7 +324,7 @@ def _submit(report: DailyReport, *, sections_for_check: Sections) -> None:
     report.save(update_fields=["status", "submitted_at", "on_time", "updated_at"])
     written = {key: list(SECTION_MODELS[key].objects.filter(report=report)) for key in INTEL_SECTIONS}
     intel_items_create(report, written)
-    _enqueue_alert_evaluation(report)
+    _report_filed(report)
 
 
 def _nothing(sections: Sections) -> list[str]:
@@ -484,7 +488,7 @@ def report_amend(
                 replaced.update(superseded_by=amendment)
             written = _write_lines(report=report, sections=sections, amendment=amendment)
             intel_items_create(report, written)
-            _enqueue_alert_evaluation(report)
+            _report_filed(report)
     except IntegrityError:
         existing = ReportAmendment.objects.filter(client_uuid=client_uuid, report=report, author=rep).first()
         if existing is None:

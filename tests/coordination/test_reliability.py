@@ -123,18 +123,23 @@ def test_a_report_submitted_while_the_broker_is_down_is_saved_and_its_task_publi
     assert waiting.attempts == 1
     assert waiting.last_error  # the quick try after the commit failed and said why
 
-    assert outbox_relay() == 0  # still down: the relay fails fast, doesn't raise, and keeps the row
+    # The same submission also asked for its KPI rollup refresh: two tasks wait.
+    assert set(OutboxMessage.objects.values_list("task_name", flat=True)) == {
+        "feedback.alerts_evaluate_for_report",
+        "coordination.kpi_rollups_refresh",
+    }
+    assert outbox_relay() == 0  # still down: the relay fails fast, doesn't raise, and keeps the rows
     waiting.refresh_from_db()
     assert (waiting.published_at, waiting.attempts) == (None, 2)
     assert "Error" in waiting.last_error  # the broker's refusal, for the admin to read
     own_redis.start()
     published = outbox_relay()
     waiting.refresh_from_db()
-    assert published == 1, waiting.last_error
+    assert published == 2, waiting.last_error
     assert waiting.published_at is not None
-    assert own_redis.queue_length("celery") == 1  # on the broker, for a worker to take
+    assert own_redis.queue_length("celery") == 2  # on the broker, for a worker to take
     assert outbox_relay() == 0  # nothing published twice
-    assert own_redis.queue_length("celery") == 1
+    assert own_redis.queue_length("celery") == 2
 
 
 def test_with_the_broker_up_the_task_is_published_right_after_the_commit(own_redis, regions, api_client):
@@ -143,8 +148,10 @@ def test_with_the_broker_up_the_task_is_published_right_after_the_commit(own_red
 
     assert api_client.post("/api/v1/daily-reports/", payload(f), format="json").status_code == 201
 
-    assert OutboxMessage.objects.get().published_at is not None  # no waiting for the relay
-    assert own_redis.queue_length("celery") == 1
+    # The alert rules and the KPI rollup refresh, both published at once: no waiting for the relay.
+    assert OutboxMessage.objects.count() == 2
+    assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
+    assert own_redis.queue_length("celery") == 2
     out = __import__("io").StringIO()
     call_command("relay_outbox", stdout=out)
     assert out.getvalue().startswith("0 message(s) published")
