@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, Region
 from accounts.roles import Role
@@ -12,7 +13,7 @@ from accounts.roles import Role
 from .kpis import KPI_ROLES, kpis_for
 from .selectors.kpis import PERIOD_HELP, period_parse
 
-ROLE_CHOICES = [(role, label) for role, label in Role.choices if role in KPI_ROLES]
+ROLE_CHOICES = [(role, Role(role).label) for role in KPI_ROLES]  # reps first: most people, most asked about
 GROUP_CHOICES = [
     ("person", _("Person")),
     ("team", _("Team")),
@@ -37,7 +38,7 @@ class KpiFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.order_by("path"), required=False, empty_label=_("All regions")
     )
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=100)
 
     def clean_period(self):
         try:

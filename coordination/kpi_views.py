@@ -37,6 +37,9 @@ def _filters(request: HttpRequest) -> tuple[KpiFilterForm, dict]:
     data = form.cleaned_data if form.is_valid() else {}
     data = {key: value for key, value in data.items() if value}
     data.setdefault("period", period_parse(""))
+    form.fields["period"].widget.attrs["placeholder"] = data["period"].key
+    if not form.is_bound:
+        form.initial["period"] = data["period"].key
     return form, data
 
 
@@ -50,6 +53,14 @@ def _cards(request: HttpRequest, data: dict, *, role: str | None = None):
         region=region.pk if region else None,
         search=data.get("q"),
     )
+
+
+def _from_first_data(trend: list[dict]) -> list[dict]:
+    """The trend from its first month with a figure (months before anyone had facts are only blank rows)."""
+    for index, point in enumerate(trend):
+        if point["composite"] is not None or any(v not in (None, 0) for v in point["values"].values()):
+            return trend[index:]
+    return []
 
 
 def _own_scorecard_or_404(request: HttpRequest):
@@ -84,7 +95,7 @@ def kpi_dashboard(request: HttpRequest) -> HttpResponse:
             "roles": [(r, dict(ROLE_CHOICES)[r], counts[r]) for r in present],
             "kpis": kpis_for(role) if role else [],
             "page_obj": paginate(request, rows, per_page=PER_PAGE),
-            "trend": kpi_role_trend(user=request.user, period=period, role=role) if role else [],
+            "trend": _from_first_data(kpi_role_trend(user=request.user, period=period, role=role)) if role else [],
             "trend_kpis": [k for k in kpis_for(role) if k.unit == "pct" and not k.team][:4] if role else [],
         }
     else:
@@ -100,7 +111,7 @@ def kpi_person_view(request: HttpRequest, pk: int) -> HttpResponse:
     form, data = _filters(request)
     period = data["period"]
     card = kpi_person(user=request.user, pk=pk, period=period)
-    trend = kpi_trend(card=card, period=period)
+    trend = _from_first_data(kpi_trend(card=card, period=period))
     return render(
         request,
         "coordination/kpis/person.html",

@@ -151,7 +151,7 @@ def _figures(role: str, counters: dict) -> list[Figure]:
                 kpi,
                 kpi.value(counters),
                 _plain(counters.get(kpi.numerator) or 0),
-                _plain(counters.get(kpi.denominator)) if kpi.denominator else None,
+                _plain((counters.get(kpi.denominator) or 0) * kpi.denominator_factor) if kpi.denominator else None,
             )
         )
     return figures

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Department
 from accounts.roles import Role
@@ -42,7 +43,7 @@ def _role_label(role: str) -> str:
 
 def _header(kpis: list[Kpi]) -> list[str]:
     return [
-        _("Name"),
+        pgettext("person", "Name"),
         _("User"),
         _("Role"),
         _("Region"),
@@ -155,7 +156,7 @@ def kpi_csv_rows(cards: list[Scorecard], period: Period) -> Iterator[str]:
         [
             _("Period"),
             _("User"),
-            _("Name"),
+            pgettext("person", "Name"),
             _("Role"),
             _("Region"),
             _("KPI"),
