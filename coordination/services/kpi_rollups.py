@@ -8,15 +8,15 @@ a report by its day, a decision by when it was taken, an acknowledgement by when
 recent months (the nightly job) picks up everything that happened since.
 
 Writers: ``kpi_rollups_rebuild`` (a period; the nightly job and ``rebuild_kpi_rollups``) and
-``kpi_rollups_refresh`` (one person's day, after they submit or amend a report). Both lock the people's user rows
-(in id order) before replacing their rows, so two rebuilds of the same rows run one after the other.
+``kpi_rollups_refresh`` (one person's day, after they submit or amend a report). Both take one advisory lock before
+replacing rows, so two writers of the same rows run one after the other (and nobody else waits for them).
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -445,10 +445,16 @@ def _monthly_extras(month: datetime.date, *, people: list[int] | None) -> dict[t
     return extras
 
 
-def _lock(people: list[int] | None) -> None:
-    """Serialise rebuilds of the same people's rows (id order: no deadlocks)."""
-    qs = User.objects.select_for_update().order_by("pk")
-    list((qs if people is None else qs.filter(pk__in=people)).values_list("pk", flat=True))
+ROLLUP_LOCK = 7_300_001  # the advisory lock every rollup writer takes (any number unique to this job)
+
+
+def _lock() -> None:
+    """Serialise the rollup writers (the nightly rebuild, the per-report refreshes, a rebuild by hand) for the rest
+    of the transaction: they delete and re-insert the same rows. A PostgreSQL advisory lock, so no user row or table
+    is locked for anyone else; SQLite serialises writers by itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
 
 
 @transaction.atomic
@@ -459,7 +465,7 @@ def kpi_rollups_rebuild(
     rebuilt: a partial ``first``/``last`` is widened). Returns (daily rows, monthly rows) written."""
     months = _months(first, last)
     first, last = months[0], month_last(months[-1])
-    _lock(people)
+    _lock()
     daily_scope = _people(KpiDaily.objects.filter(date__gte=first, date__lte=last), "person", people)
     daily_scope.delete()
     merged = _merge(_facts(first, last, people=people, by_day=True), ("k_person", "k_date", "k_region"))
@@ -505,7 +511,7 @@ def _monthly_from_daily(months: list[datetime.date], *, people: list[int] | None
 def kpi_rollups_refresh(*, person_id: int, day: datetime.date) -> None:
     """One person's day and its month again (a report was submitted or amended): milliseconds, not a rebuild."""
     with transaction.atomic():
-        _lock([person_id])
+        _lock()
         KpiDaily.objects.filter(person_id=person_id, date=day).delete()
         merged = _merge(_facts(day, day, people=[person_id], by_day=True), ("k_person", "k_date", "k_region"))
         KpiDaily.objects.bulk_create(

@@ -12,13 +12,15 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from accounts.models import User
 from accounts.roles import Role
+from campaigns.models import Promotion, SalesTarget
 from coordination.celery import TRANSIENT_ERRORS, app
-from coordination.models import Digest, DigestRecipient
+from coordination.models import Digest, DigestRecipient, KpiMonthly
 from coordination.selectors.digest import COMPANY, digest_figures
 from coordination.services.digest import digest_build, digest_send
 from coordination.tasks_digest import digest_monthly
-from feedback.models import DailyReport, RegionalSalesLine
+from feedback.models import DailyReport, IntelItem, RegionalSalesLine
 from tests.factories import UserFactory
 from tests.factories.campaigns import BrandFactory, ProductFactory
 from tests.factories.coordination import JointMeetingFactory
@@ -176,14 +178,29 @@ def test_generate_scale_bulk_creates_a_month_once(regions):
         call_command("generate_scale", reps=2, days=3, month="2026-06", stdout=io.StringIO())  # no master data
     ProductFactory()
     BrandFactory()
+    UserFactory(role=Role.MARKETING_MANAGER, region=regions.cn)  # they decide the generated approvals
+    UserFactory(role=Role.SALES_MANAGER, region=regions.east)
 
     call_command("generate_scale", reps=2, days=3, month="2026-06", stdout=io.StringIO())
+    counts = (DailyReport.objects.count(), Promotion.objects.count(), IntelItem.objects.count())
     call_command("generate_scale", reps=2, days=3, month="2026-06", stdout=io.StringIO())  # adds nothing
+    assert (DailyReport.objects.count(), Promotion.objects.count(), IntelItem.objects.count()) == counts
 
-    # 1–3 June 2026 are a Monday to Wednesday: three working days, one submitted report per rep and day.
+    # 1–3 June 2026 are a Monday to Wednesday: three working days, one submitted report per rep and day — but for
+    # the one day in twenty each rep leaves unreported (the same days on every run).
+    reps = User.objects.filter(username__startswith="scale.rep.")
+    expected = {
+        (rep.pk, datetime.date(2026, 6, d))
+        for rep in reps
+        for d in (1, 2, 3)
+        if (rep.pk * 7919 + datetime.date(2026, 6, d).toordinal()) % 20
+    }
     reports = DailyReport.objects.filter(date__month=6)
-    assert reports.count() == 6
-    assert set(reports.values_list("date", flat=True)) == {datetime.date(2026, 6, d) for d in (1, 2, 3)}
+    assert set(reports.values_list("rep_id", "date")) == expected
     assert digest_figures(datetime.date(2026, 6, 1))["sales"][COMPANY]["revenue"] > 0
+    # ... with targets, a promotion per leaf region, its approvals, and the month's KPI rollups built.
+    assert SalesTarget.objects.filter(year=2026, month=6, rep__in=reps).count() == 2
+    assert Promotion.objects.filter(title__startswith="SCALE 2026-06 M ").count() == 6
+    assert KpiMonthly.objects.filter(person__in=reps, month=datetime.date(2026, 6, 1)).exists()
     with pytest.raises(CommandError):
         call_command("generate_scale", reps=2, month="June", stdout=io.StringIO())

@@ -228,3 +228,60 @@ def test_the_scorecards_take_the_same_few_queries_whatever_the_number_of_people(
     assert next(c for c in cards if c.person_id == manager.pk).values["team_filing_rate"] is not None
     with django_assert_max_num_queries(9):
         kpi_groups(user=hr, period=SEP, group="region")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_refreshes_of_the_same_day_at_once_leave_one_row(regions):
+    """The writers take one lock: two workers refreshing the same rep's day never trip over each other's rows."""
+    import threading
+
+    from django.db import connection
+
+    from coordination.services.kpi_rollups import kpi_rollups_refresh
+    from tests.factories import DailyReportFactory
+
+    rep = UserFactory(role=Role.SALES_REP, region=regions.sh)
+    day = datetime.date(2026, 9, 1)
+    DailyReportFactory(rep=rep, date=day, submitted=True)
+    errors, barrier = [], threading.Barrier(2)
+
+    def refresh():
+        try:
+            barrier.wait()
+            kpi_rollups_refresh(person_id=rep.pk, day=day)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refresh) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert KpiDaily.objects.filter(person=rep, date=day).count() == 1
+    assert KpiMonthly.objects.get(person=rep).days_filed == 1
+
+
+def test_the_rebuild_command_and_the_nightly_task_write_the_same_rows(world):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from coordination.tasks_kpis import kpi_rollups_nightly as nightly_task
+
+    expected = list(KpiMonthly.objects.order_by("person", "region").values(*COUNTERS, "person", "region"))
+    KpiMonthly.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_kpi_rollups", "--from", "2026-09", stdout=out)
+    assert "monthly rollup rows written" in out.getvalue()
+    assert list(KpiMonthly.objects.order_by("person", "region").values(*COUNTERS, "person", "region")) == expected
+    KpiMonthly.objects.all().delete()
+    nightly_task.delay("2026-10-01")  # eager in tests: July–September
+    september = KpiMonthly.objects.filter(month=SEPTEMBER).order_by("person", "region")
+    assert list(september.values(*COUNTERS, "person", "region")) == expected
+    assert KpiMonthly.objects.filter(month=datetime.date(2026, 8, 1), person=world.rep_a).exists()
+    for bad in (["--from", "2026-13"], ["--from", "2026-10", "--to", "2026-09"], ["--date", "yesterday"]):
+        with pytest.raises(CommandError):
+            call_command("rebuild_kpi_rollups", *bad, stdout=io.StringIO())
