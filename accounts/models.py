@@ -101,6 +101,15 @@ class Region(models.Model):
         return self.path.count("/") - 1
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """Chinese names read family name first with no space ("张伟"); others "Given Family". (For lists built from
+    ``.values()``, without making a User per row.)"""
+    first, last = (first_name or "").strip(), (last_name or "").strip()
+    if _CJK.search(first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
+
+
 class User(AbstractUser):
     class Language(models.TextChoices):
         EN = "en", "English"
@@ -157,11 +166,7 @@ class User(AbstractUser):
         ]
 
     def get_full_name(self) -> str:
-        """Chinese names read family name first with no space ("张伟"); others "Given Family"."""
-        first, last = self.first_name.strip(), self.last_name.strip()
-        if _CJK.search(first + last):
-            return f"{last}{first}"
-        return f"{first} {last}".strip()
+        return full_name(self.first_name, self.last_name)
 
     @property
     def display_name(self) -> str:

@@ -254,6 +254,8 @@ class KpiMonthly(KpiCounters):
         indexes = [
             models.Index(fields=["month", "person"], name="kpi_monthly_month_idx"),
             models.Index(fields=["person", "month"], name="kpi_monthly_person_idx"),
+            # a manager's or a region's subtree: the regions under a path, then their months
+            models.Index(fields=["region", "month"], name="kpi_monthly_region_idx"),
         ]
 
     def __str__(self) -> str:

@@ -12,12 +12,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import DecimalField, F, Func, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, Region, User
+from accounts.models import Department, Region, User, full_name
 from campaigns.models import SalesTarget
 from coordination.db import reporting_alias
 from coordination.kpis import BY_KEY, KPI_ROLES, Kpi, composite, kpis_for
@@ -138,11 +138,6 @@ class GroupRow:
     composite: float | None = None
 
 
-def _sum(model_field: str) -> Func:
-    """SUM without GROUP BY, for a correlated subquery (one value per outer row)."""
-    return Func(F(model_field), function="SUM")
-
-
 def _figures(role: str, counters: dict) -> list[Figure]:
     figures = []
     for kpi in kpis_for(role):
@@ -201,30 +196,46 @@ def _counters(people: QuerySet, period: Period) -> dict[int, dict]:
 
 
 def _team_counters(people: QuerySet, period: Period) -> dict[int, dict]:
-    """For people with team KPIs: the counters of their region subtree and its own revenue targets."""
+    """For people with team KPIs: the counters of their region subtree and its own revenue targets.
+
+    The database sums the period's rollups per region (a row per region, whatever the number of reps); each team's
+    figure is then the few region sums under its path — so the cost does not grow with the number of managers."""
     using = reporting_alias()
-    subtree = KpiMonthly.objects.using(using).filter(
-        month__gte=period.first, month__lte=period.last, region__path__startswith=OuterRef("region__path")
-    )
-    money = DecimalField(max_digits=18, decimal_places=2)
-    target = SalesTarget.objects.using(using).filter(
-        period.target_q(), region=OuterRef("region"), rep__isnull=True, category__isnull=True, product__isnull=True
-    )
     team_roles = sorted({role for kpi in BY_KEY.values() if kpi.team for role in kpi.roles})
-    rows = (
-        User.objects.using(using)
-        .filter(pk__in=people.filter(role__in=team_roles).values("pk"), region__isnull=False)
-        .annotate(
-            team_revenue=Subquery(subtree.order_by().annotate(s=_sum("revenue")).values("s")[:1], output_field=money),
-            team_days_filed=Subquery(subtree.order_by().annotate(s=_sum("days_filed")).values("s")[:1]),
-            team_days_expected=Subquery(subtree.order_by().annotate(s=_sum("days_expected")).values("s")[:1]),
-            team_target_revenue=Subquery(
-                target.order_by().annotate(s=_sum("revenue")).values("s")[:1], output_field=money
-            ),
-        )
-        .values("pk", *TEAM_COUNTERS)
+    leads = list(people.filter(role__in=team_roles, region__isnull=False).values("pk", "region_id", "region__path"))
+    if not leads:
+        return {}
+    per_region = list(
+        KpiMonthly.objects.using(using)
+        .filter(month__gte=period.first, month__lte=period.last, region__isnull=False)
+        .values("region__path")
+        .annotate(revenue=Sum("revenue"), days_filed=Sum("days_filed"), days_expected=Sum("days_expected"))
+        .order_by()
     )
-    return {row.pop("pk"): row for row in rows}
+    targets = dict(
+        SalesTarget.objects.using(using)
+        .filter(
+            period.target_q(),
+            region__in={lead["region_id"] for lead in leads},
+            rep__isnull=True,
+            category__isnull=True,
+            product__isnull=True,
+        )
+        .values("region")
+        .annotate(total=Sum("revenue"))
+        .values_list("region", "total")
+        .order_by()
+    )
+    result = {}
+    for lead in leads:
+        rows = [row for row in per_region if row["region__path"].startswith(lead["region__path"])]
+        result[lead["pk"]] = {
+            "team_revenue": sum((row["revenue"] or 0) for row in rows),
+            "team_days_filed": sum(row["days_filed"] or 0 for row in rows),
+            "team_days_expected": sum(row["days_expected"] or 0 for row in rows),
+            "team_target_revenue": targets.get(lead["region_id"]),
+        }
+    return result
 
 
 def kpi_scorecards(
@@ -402,7 +413,7 @@ def kpi_groups(*, user: User, period: Period, group: str, role: str | None = Non
         key_field = "person__manager"
         managers = {c.manager_id for c in cards}
         names = {
-            pk: User(first_name=first, last_name=last, username=username).display_name
+            pk: full_name(first, last) or username
             for pk, first, last, username in User.objects.using(using)
             .filter(pk__in=managers)
             .values_list("pk", "first_name", "last_name", "username")
