@@ -296,3 +296,29 @@ def plans_awaiting_publication(*, user: User) -> QuerySet[MarketingPlan]:
 def plans_drafted_by(*, user: User) -> QuerySet[MarketingPlan]:
     """The user's own plans still being drafted."""
     return MarketingPlan.objects.filter(owner_id=user.pk, status=PlanStatus.DRAFT).order_by("-updated_at")
+
+
+def plan_versions_with_readers(versions: QuerySet[PlanVersion]) -> QuerySet[PlanVersion]:
+    """``versions`` annotated with ``readers`` (active sales reps in the plan's region subtree, now) and
+    ``acknowledged`` (how many sales reps acknowledged that version): two correlated counts, for the digest and the
+    KPIs, whatever the number of versions."""
+    from django.db.models.functions import Coalesce
+
+    using = versions.db
+    reps = (
+        User.objects.using(using)
+        .filter(is_active=True, groups__name=Role.SALES_REP, region__path__startswith=OuterRef("plan__region__path"))
+        .order_by()
+        .values("is_active")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    acks = (
+        PlanAcknowledgement.objects.using(using)
+        .filter(version=OuterRef("pk"), user__groups__name=Role.SALES_REP)
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return versions.annotate(readers=Coalesce(Subquery(reps), 0), acknowledged=Coalesce(Subquery(acks), 0))

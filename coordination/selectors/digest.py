@@ -16,13 +16,12 @@ import re
 from decimal import Decimal
 
 from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Region, User
-from accounts.roles import Role
 from approvals.models import ApprovalFlow, ApprovalStep, ExecutabilityRating, FlowStatus, StepStatus
-from campaigns.models import PlanAcknowledgement, PlanVersion, Promotion, PromotionCost, PromotionStatus, SalesTarget
+from campaigns.models import PlanVersion, Promotion, PromotionCost, PromotionStatus, SalesTarget
+from campaigns.selectors.plans import plan_versions_with_readers
 from coordination.db import reporting_alias
 from coordination.models import ActionItem
 from feedback.models import (
@@ -376,39 +375,21 @@ def _approvals(using, start, end) -> dict:
 
 def _plan_acknowledgement(using, start, end) -> list[dict]:
     """Plan versions published in the month: how many of the reps in each plan's region have acknowledged it."""
-    from django.db.models import OuterRef, Subquery
-
-    reps = (
-        User.objects.using(using)
-        .filter(is_active=True, groups__name=Role.SALES_REP, region__path__startswith=OuterRef("plan__region__path"))
-        .order_by()
-        .values("is_active")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    acks = (
-        PlanAcknowledgement.objects.using(using)
-        .filter(version=OuterRef("pk"), user__groups__name=Role.SALES_REP)
-        .order_by()
-        .values("version")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     versions = (
-        PlanVersion.objects.using(using)
-        .filter(published_at__gte=start, published_at__lt=end)
-        .annotate(expected=Coalesce(Subquery(reps), 0), acknowledged=Coalesce(Subquery(acks), 0))
+        plan_versions_with_readers(
+            PlanVersion.objects.using(using).filter(published_at__gte=start, published_at__lt=end)
+        )
         .order_by("published_at")
-        .values("plan__title", "number", "published_at", "expected", "acknowledged")
+        .values("plan__title", "number", "published_at", "readers", "acknowledged")
     )
     return [
         {
             "plan": row["plan__title"],
             "version": row["number"],
             "published": timezone.localtime(row["published_at"]).date().isoformat(),
-            "expected": row["expected"],
+            "expected": row["readers"],
             "acknowledged": row["acknowledged"],
-            "acknowledged_pct": _rate(row["acknowledged"], row["expected"]),
+            "acknowledged_pct": _rate(row["acknowledged"], row["readers"]),
         }
         for row in versions
     ]

@@ -9,16 +9,16 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region, User
-from accounts.roles import Role
+from accounts.models import Region
 from approvals.models import ApprovalStep, ExecutabilityRating, StepKind, StepStatus
-from campaigns.models import PlanAcknowledgement, PlanVersion, Promotion, PromotionOrigin
+from campaigns.models import PlanVersion, Promotion, PromotionOrigin
+from campaigns.selectors.plans import plan_versions_with_readers
 from coordination.db import reporting_alias
 from coordination.models import ActionItem, KpiDaily, KpiMonthly
 from coordination.selectors.kpis import Period, Scorecard
@@ -316,27 +316,12 @@ def _answered_intel(card, period) -> Facts:
 
 def _plans(card, period) -> Facts:
     start, end = _bounds(period)
-    using = reporting_alias()
-    readers = (
-        User.objects.using(using)
-        .filter(is_active=True, groups__name=Role.SALES_REP, region__path__startswith=OuterRef("plan__region__path"))
-        .order_by()
-        .values("is_active")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    acks = (
-        PlanAcknowledgement.objects.using(using)
-        .filter(version=OuterRef("pk"), user__groups__name=Role.SALES_REP)
-        .order_by()
-        .values("version")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     rows = (
-        PlanVersion.objects.using(using)
-        .filter(plan__owner_id=card.person_id, published_at__gte=start, published_at__lt=end)
-        .annotate(readers=Coalesce(Subquery(readers), Value(0)), acknowledged=Coalesce(Subquery(acks), Value(0)))
+        plan_versions_with_readers(
+            PlanVersion.objects.using(reporting_alias()).filter(
+                plan__owner_id=card.person_id, published_at__gte=start, published_at__lt=end
+            )
+        )
         .order_by("published_at")
         .values("number", "published_at", "readers", "acknowledged", plan_title=F("plan__title"))
     )

@@ -42,7 +42,8 @@ from accounts.calendar import WorkCalendar
 from accounts.models import User
 from accounts.roles import Role
 from approvals.models import ApprovalFlow, ApprovalStep, ExecutabilityRating, FlowStatus, StepKind, StepStatus
-from campaigns.models import PlanAcknowledgement, PlanVersion, Promotion, PromotionOrigin, PromotionStatus, SalesTarget
+from campaigns.models import PlanVersion, Promotion, PromotionOrigin, PromotionStatus, SalesTarget
+from campaigns.selectors.plans import plan_versions_with_readers
 from coordination.models import ActionItem, KpiCounters, KpiDaily, KpiMonthly
 from feedback.models import (
     SECTION_MODELS,
@@ -272,14 +273,18 @@ def _facts(first: datetime.date, last: datetime.date, *, people: list[int] | Non
     )
 
     # Plans: of the reps in a published version's region, how many acknowledged it (so far).
-    versions = _period(PlanVersion.objects.all(), "published_at", first, last, is_datetime=True)
-    versions = list(
-        _people(versions, "plan__owner", people).values(
-            "pk", "published_at", "plan__owner", "plan__owner__region", "plan__region__path"
-        )
+    versions = _people(
+        _period(PlanVersion.objects.all(), "published_at", first, last, is_datetime=True), "plan__owner", people
     )
-    if versions:
-        yield from _plan_acknowledgement(versions, by_day=by_day)
+    yield from _group(
+        plan_versions_with_readers(versions),
+        **group,
+        person=F("plan__owner"),
+        day=TruncDate("published_at"),
+        region=F("plan__owner__region"),
+        plan_readers=Sum("readers"),
+        plan_acknowledged=Sum("acknowledged"),
+    )
 
     # Action items of joint meetings, due in the period (cancelled ones don't count).
     items = _people(
@@ -299,29 +304,6 @@ def _facts(first: datetime.date, last: datetime.date, *, people: list[int] | Non
 
     # Working days every active rep was expected to file (in the region of that day's report, else their own).
     yield from _expected_days(working, people=people, by_day=by_day)
-
-
-def _plan_acknowledgement(versions: list[dict], *, by_day: bool) -> Iterable[dict]:
-    reps = User.objects.filter(is_active=True, groups__name=Role.SALES_REP)
-    paths = {v["plan__region__path"] for v in versions}
-    # One grouped query per distinct plan region (a handful), and one for the acknowledgements.
-    readers = {path: reps.filter(region__path__startswith=path).count() for path in paths}
-    acks = dict(
-        PlanAcknowledgement.objects.filter(version__in=[v["pk"] for v in versions], user__groups__name=Role.SALES_REP)
-        .values("version")
-        .annotate(n=Count("pk"))
-        .values_list("version", "n")
-    )
-    for version in versions:
-        row = {
-            "k_person": version["plan__owner"],
-            "plan_readers": readers[version["plan__region__path"]],
-            "plan_acknowledged": acks.get(version["pk"], 0),
-        }
-        if by_day:
-            row["k_date"] = timezone.localtime(version["published_at"]).date()
-            row["k_region"] = version["plan__owner__region"]
-        yield row
 
 
 def _expected_days(working: list[datetime.date], *, people: list[int] | None, by_day: bool) -> Iterable[dict]:
@@ -368,7 +350,7 @@ def kpi_counters_raw(first: datetime.date, last: datetime.date, *, people: list[
     the rollups must add up to (tested), and the baseline ``bench/kpis.py`` times the KPI views against."""
     result = _merge(_facts(first, last, people=people, by_day=False), ("k_person",))
     counters = {key[0]: values for key, values in result.items()}
-    for month in _months(first, last):
+    for month in months_between(first, last):
         for key, values in _monthly_extras(month, people=people).items():
             target = counters.setdefault(key[0], {})
             for name, value in values.items():
@@ -377,7 +359,8 @@ def kpi_counters_raw(first: datetime.date, last: datetime.date, *, people: list[
     return counters
 
 
-def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months from ``first``'s to ``last``'s."""
     months, month = [], first.replace(day=1)
     while month <= last:
         months.append(month)
@@ -463,7 +446,7 @@ def kpi_rollups_rebuild(
 ) -> tuple[int, int]:
     """Replace the daily rows of [first, last] and the monthly rows of the months it touches (the whole months are
     rebuilt: a partial ``first``/``last`` is widened). Returns (daily rows, monthly rows) written."""
-    months = _months(first, last)
+    months = months_between(first, last)
     first, last = months[0], month_last(months[-1])
     _lock()
     daily_scope = _people(KpiDaily.objects.filter(date__gte=first, date__lte=last), "person", people)

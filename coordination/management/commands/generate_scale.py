@@ -42,7 +42,7 @@ from campaigns.models import (
 )
 from coordination.models import KpiDaily, KpiMonthly
 from coordination.selectors.digest import month_bounds, month_parse
-from coordination.services.kpi_rollups import kpi_rollups_rebuild
+from coordination.services.kpi_rollups import kpi_rollups_rebuild, months_between
 from feedback.models import (
     CompetitorIntelLine,
     CustomerFeedbackLine,
@@ -98,7 +98,7 @@ class Command(BaseCommand):
         outlets = self._outlets(leaves)
         self._assign_outlets(people, outlets)
         staff = _Staff.load()
-        months = _months(first, last)
+        months = months_between(first, last)
         promotions: dict[tuple[datetime.date, int], Promotion] = {}
         for month_first in months:
             self._targets(month_first, people, leaves, dice)
@@ -517,11 +517,3 @@ class _Staff:
             if manager.region_id and region.path.startswith(manager.region.path):
                 return manager
         return self.managers[0]
-
-
-def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, month = [], first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
