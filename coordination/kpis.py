@@ -172,7 +172,10 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "team_attainment",
         _("Team attainment"),
-        _("Revenue the reps of the manager's region reported ÷ the region's monthly revenue targets."),
+        _(
+            "Revenue the reps of the manager's region reported ÷ the region's monthly revenue targets (its "
+            "sub-regions' added up where it has none of its own)."
+        ),
         PCT,
         MANAGER,
         "team_revenue",
@@ -225,7 +228,10 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "region_attainment",
         _("Attainment of assigned regions"),
-        _("Revenue reported by the reps of the person's assigned region ÷ the region's monthly revenue targets."),
+        _(
+            "Revenue reported by the reps of the person's assigned region ÷ the region's monthly revenue targets "
+            "(its sub-regions' added up where it has none of its own)."
+        ),
         PCT,
         MARKETING,
         "team_revenue",

@@ -195,6 +195,16 @@ def _counters(people: QuerySet, period: Period) -> dict[int, dict]:
     return {row.pop("person"): row for row in rows}
 
 
+def subtree_target(path: str, targets: dict[str, object]):
+    """A region's target: its own, or — when it has none — the targets of the highest regions below it that have
+    one, added up (a company with targets set per area only still has a company target). None: no target at all."""
+    if path in targets:
+        return targets[path]
+    below = [p for p in targets if p.startswith(path)]
+    tops = [p for p in below if not any(q != p and p.startswith(q) for q in below)]
+    return sum(targets[p] for p in tops) if tops else None
+
+
 def _team_counters(people: QuerySet, period: Period) -> dict[int, dict]:
     """For people with team KPIs: the counters of their region subtree and its own revenue targets.
 
@@ -214,16 +224,10 @@ def _team_counters(people: QuerySet, period: Period) -> dict[int, dict]:
     )
     targets = dict(
         SalesTarget.objects.using(using)
-        .filter(
-            period.target_q(),
-            region__in={lead["region_id"] for lead in leads},
-            rep__isnull=True,
-            category__isnull=True,
-            product__isnull=True,
-        )
-        .values("region")
+        .filter(period.target_q(), rep__isnull=True, category__isnull=True, product__isnull=True)
+        .values("region__path")
         .annotate(total=Sum("revenue"))
-        .values_list("region", "total")
+        .values_list("region__path", "total")
         .order_by()
     )
     result = {}
@@ -233,7 +237,7 @@ def _team_counters(people: QuerySet, period: Period) -> dict[int, dict]:
             "team_revenue": sum((row["revenue"] or 0) for row in rows),
             "team_days_filed": sum(row["days_filed"] or 0 for row in rows),
             "team_days_expected": sum(row["days_expected"] or 0 for row in rows),
-            "team_target_revenue": targets.get(lead["region_id"]),
+            "team_target_revenue": subtree_target(lead["region__path"], targets),
         }
     return result
 
@@ -364,10 +368,10 @@ def kpi_trend(*, card: Scorecard, period: Period, months: int = TREND_MONTHS) ->
             )
             .order_by()
         }
-        targets = (
+        targets: dict[datetime.date, dict[str, object]] = defaultdict(dict)
+        for row in (
             SalesTarget.objects.using(using)
             .filter(
-                region_id=card.region_id,
                 rep__isnull=True,
                 category__isnull=True,
                 product__isnull=True,
@@ -375,14 +379,14 @@ def kpi_trend(*, card: Scorecard, period: Period, months: int = TREND_MONTHS) ->
                 year__lte=last.year,
                 month__gt=0,
             )
-            .values("year", "month")
+            .values("year", "month", "region__path")
             .annotate(total=Sum("revenue"))
             .order_by()
-        )
-        for target in targets:
-            month = datetime.date(target["year"], target["month"], 1)
+        ):
+            targets[datetime.date(row["year"], row["month"], 1)][row["region__path"]] = row["total"]
+        for month, by_path in targets.items():
             if first <= month <= last:
-                team.setdefault(month, {})["team_target_revenue"] = target["total"]
+                team.setdefault(month, {})["team_target_revenue"] = subtree_target(path, by_path)
     weights = card.weights or None
     trend = []
     month = first

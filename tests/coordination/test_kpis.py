@@ -287,3 +287,16 @@ def test_the_rebuild_command_and_the_nightly_task_write_the_same_rows(world):
     for bad in (["--from", "2026-13"], ["--from", "2026-10", "--to", "2026-09"], ["--date", "yesterday"]):
         with pytest.raises(CommandError):
             call_command("rebuild_kpi_rollups", *bad, stdout=io.StringIO())
+
+
+def test_a_region_without_its_own_target_adds_up_its_sub_regions_targets(world):
+    from coordination.selectors.kpis import subtree_target
+
+    targets = {"CN/EAST/": 10, "CN/EAST/SH/": 4, "CN/NORTH/BJ/": 3, "CN/NORTH/TJ/": 2}
+    assert subtree_target("CN/EAST/", targets) == 10  # its own
+    assert subtree_target("CN/NORTH/", targets) == 5  # Beijing + Tianjin
+    assert subtree_target("CN/", targets) == 15  # East (not Shanghai again) + Beijing + Tianjin
+    assert subtree_target("CN/SOUTH/", targets) is None
+    # A marketing manager for the whole company: every rep's revenue (2,000 + 500 + 400) of East's 5,000
+    chief = UserFactory(role=Role.MARKETING_MANAGER, region=world.regions.cn)
+    assert _values(world.hr, chief)["region_attainment"] == 58.0
