@@ -283,3 +283,16 @@ def test_submitting_a_report_refreshes_that_days_rollup(api_client, regions, dja
     assert row.revenue == Decimal(response.json()["sections"]["regional_sales"]["lines"][0]["revenue"])
     month = KpiMonthly.objects.get(person=f.people.rep_sh)
     assert month.days_filed == 1
+
+
+def test_the_admin_refuses_a_scheme_the_page_would_refuse(client, world):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = "/admin/coordination/kpischeme/add/"
+    bad = client.post(url, {"role": "sales_rep", "valid_from": "2026-09-15", "weights": '{"intel_contributed": 1}'})
+    assert bad.status_code == 200
+    assert "only percentages and ratings are weighed" in bad.content.decode()
+    good = client.post(url, {"role": "sales_rep", "valid_from": "2026-09-15", "weights": '{"filing_rate": 1}'})
+    assert good.status_code == 302
+    scheme = KpiScheme.objects.get()
+    assert (scheme.valid_from, scheme.updated_by) == (SEPTEMBER, admin)
