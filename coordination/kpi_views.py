@@ -136,6 +136,7 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     period = data["period"]
     card = kpi_person(user=request.user, pk=pk, period=period)
     facts = kpi_facts(card=card, kind=kind, period=period)
+    page = paginate(request, facts.rows, per_page=PER_PAGE)
     return render(
         request,
         "coordination/kpis/facts.html",
@@ -144,7 +145,8 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "period": period,
             "facts": facts,
             "figures": [f for f in card.figures if f.kpi.facts == kind],
-            "page_obj": paginate(request, facts.rows, per_page=PER_PAGE),
+            "page_obj": page,
+            "rows": [facts.display(row) for row in page.object_list],
         },
     )
 

@@ -7,7 +7,7 @@ drafts: only submitted reports' facts and decisions). Unknown kinds are a 404, l
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
-from approvals.models import ApprovalStep, ExecutabilityRating, StepKind, StepStatus
-from campaigns.models import PlanVersion, Promotion, PromotionOrigin
+from approvals.models import ApprovalStep, Decision, ExecutabilityRating, StepKind, StepStatus
+from campaigns.models import PlanVersion, Promotion, PromotionOrigin, PromotionStatus
 from campaigns.selectors.plans import plan_versions_with_readers
 from coordination.db import reporting_alias
 from coordination.models import ActionItem, KpiDaily, KpiMonthly
 from coordination.selectors.kpis import Period, Scorecard
-from feedback.models import DailyReport, IntelItem, PromotionFeedbackLine, ReportStatus, Section
+from feedback.models import DailyReport, FollowUp, IntelItem, PromotionFeedbackLine, ReportStatus, Section
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,11 @@ class Facts:
     title: str
     columns: list[tuple[str, str]]
     rows: QuerySet
+    labels: dict[str, dict] = field(default_factory=dict)  # column → {stored code: its label}, for the page
+
+    def display(self, row: dict) -> list:
+        """The row's values in column order, codes shown as their labels."""
+        return [self.labels.get(key, {}).get(row.get(key), row.get(key)) for key, _label in self.columns]
 
 
 def _bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
@@ -102,7 +107,9 @@ def _sales(card: Scorecard, period: Period) -> Facts:
     )
 
 
-def _intel(card: Scorecard, period: Period, section: str, title: str, extra: list[tuple[str, str]]) -> Facts:
+def _intel(
+    card: Scorecard, period: Period, section: str, title: str, extra: list[tuple[str, str]], labels: dict | None = None
+) -> Facts:
     rows = (
         IntelItem.objects.using(reporting_alias())
         .filter(rep_id=card.person_id, section=section, superseded=False)
@@ -110,7 +117,7 @@ def _intel(card: Scorecard, period: Period, section: str, title: str, extra: lis
         .order_by("date", "pk")
         .values("date", "text", *[key for key, _label in extra])
     )
-    return Facts(title, [("date", _("date")), ("text", _("text")), *extra], rows)
+    return Facts(title, [("date", _("date")), ("text", _("text")), *extra], rows, labels=labels or {})
 
 
 def _competitor_intel(card, period) -> Facts:
@@ -125,7 +132,12 @@ def _competitor_intel(card, period) -> Facts:
 
 def _customer_feedback(card, period) -> Facts:
     return _intel(
-        card, period, Section.CUSTOMER_FEEDBACK, _("Customer feedback reported"), [("follow_up", _("follow-up"))]
+        card,
+        period,
+        Section.CUSTOMER_FEEDBACK,
+        _("Customer feedback reported"),
+        [("follow_up", _("follow-up"))],
+        labels={"follow_up": dict(FollowUp.choices)},
     )
 
 
@@ -157,6 +169,7 @@ def _promotion_checks(card, period) -> Facts:
             ("ceiling", _("price ceiling")),
         ],
         rows,
+        labels={"executed_answer": dict(PromotionFeedbackLine.Executed.choices)},
     )
 
 
@@ -227,6 +240,7 @@ def _steps(kind: str, title: str):
                 ("answer", _("decision")),
             ],
             rows,
+            labels={"step_status": dict(StepStatus.choices), "answer": dict(Decision.choices)},
         )
 
     return facts
@@ -254,6 +268,7 @@ def _proposals(card, period) -> Facts:
             ("ends_on", _("ends")),
         ],
         rows,
+        labels={"status": dict(PromotionStatus.choices)},
     )
 
 
@@ -289,6 +304,7 @@ def _acknowledged_intel(card, period) -> Facts:
         _("Field intel acknowledged"),
         [("date", _("date")), ("section", _("section")), ("text", _("text")), ("acknowledged_at", _("acknowledged"))],
         rows,
+        labels={"section": dict(Section.choices)},
     )
 
 
@@ -311,6 +327,7 @@ def _answered_intel(card, period) -> Facts:
             ("hours", _("time taken")),
         ],
         rows,
+        labels={"section": dict(Section.choices)},
     )
 
 
@@ -350,6 +367,7 @@ def _action_items(card, period) -> Facts:
         _("Action items due"),
         [("title", _("action")), ("due_on", _("due")), ("status", _("status")), ("closed_at", _("closed"))],
         rows,
+        labels={"status": dict(ActionItem.Status.choices)},
     )
 
 

@@ -296,3 +296,15 @@ def test_the_admin_refuses_a_scheme_the_page_would_refuse(client, world):
     assert good.status_code == 302
     scheme = KpiScheme.objects.get()
     assert (scheme.valid_from, scheme.updated_by) == (SEPTEMBER, admin)
+
+
+def test_the_facts_pages_list_the_counted_rows_with_their_labels(client, world):
+    client.force_login(world.hr)
+    items = client.get(f"/kpis/people/{world.marketer.pk}/facts/action_items/?period=2026-09").content.decode()
+    assert items.count("<td>Done</td>") == 2  # the two due in September; the cancelled one is not counted
+    checks = client.get(f"/kpis/people/{world.rep_a.pk}/facts/promotion_checks/?period=2026-09").content.decode()
+    assert checks.count("中秋特价") == 2
+    assert "<td>Yes</td>" in checks
+    reviews = client.get(f"/kpis/people/{world.marketer.pk}/facts/reviews/?period=2026-09").content.decode()
+    assert "12.0 h" in reviews  # the time the review took
+    assert "<td>Approve</td>" in reviews
