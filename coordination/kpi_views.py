@@ -5,7 +5,14 @@ one person's scorecard with its trend, the facts behind a figure, and HR's schem
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -151,18 +158,31 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
+class _BadFilters(Exception):
+    def __init__(self, form: KpiFilterForm):
+        self.response = HttpResponseBadRequest(
+            "\n".join(f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()),
+            content_type="text/plain; charset=utf-8",
+        )
+
+
 def _export_cards(request: HttpRequest):
+    """The cards an export holds; filters that don't parse are a 400 naming each field, never a file of something
+    else than what was asked."""
     if not can_open_kpi_dashboard(request.user):
         raise Http404
     form, data = _filters(request)
     if form.is_bound and not form.is_valid():
-        raise Http404
+        raise _BadFilters(form)
     return _cards(request, data), data["period"]
 
 
 @login_required
-def kpi_export_xlsx(request: HttpRequest) -> FileResponse:
-    cards, period = _export_cards(request)
+def kpi_export_xlsx(request: HttpRequest) -> HttpResponse:
+    try:
+        cards, period = _export_cards(request)
+    except _BadFilters as bad:
+        return bad.response
     return FileResponse(
         kpi_xlsx_file(cards, period),
         as_attachment=True,
@@ -172,8 +192,11 @@ def kpi_export_xlsx(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def kpi_export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    cards, period = _export_cards(request)
+def kpi_export_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        cards, period = _export_cards(request)
+    except _BadFilters as bad:
+        return bad.response
     response = StreamingHttpResponse(kpi_csv_rows(cards, period), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpis-{period.key}.csv"'
     return response

@@ -122,6 +122,12 @@ def test_bad_parameters_are_a_message_per_field_never_a_500(client, api_client, 
     page = client.get("/kpis/?period=next-year")
     assert page.status_code == 200
     assert "is not a period" in page.content.decode()
+    for export in ("/kpis/export.xlsx", "/kpis/export.csv"):
+        bad = client.get(f"{export}?period=next-year&region=0")
+        assert bad.status_code == 400
+        message = bad.content.decode()
+        assert "is not a period" in message
+        assert "Region:" in message
     assert client.get(f"/kpis/people/{world.rep_a.pk}/facts/reviews/").status_code == 404  # not a rep's KPI
     assert client.get(f"/kpis/people/{world.rep_a.pk}/facts/nonsense/").status_code == 404
 
