@@ -68,20 +68,26 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "attainment_revenue",
         _("Target attainment (revenue)"),
-        _("Revenue the rep reported in regional sales ÷ their monthly revenue targets (all products)."),
+        _(
+            "Revenue the rep reported in regional sales in the months they have a revenue target ÷ those monthly "
+            "targets (all products)."
+        ),
         PCT,
         REP,
-        "revenue",
+        "revenue_targeted",
         "target_revenue",
         facts="sales",
     ),
     Kpi(
         "attainment_units",
         _("Target attainment (units)"),
-        _("Units the rep reported in regional sales ÷ their monthly unit targets (all products)."),
+        _(
+            "Units the rep reported in regional sales in the months they have a unit target ÷ those monthly targets "
+            "(all products)."
+        ),
         PCT,
         REP,
-        "units",
+        "units_targeted",
         "target_units",
         facts="sales",
     ),

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Q, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,12 +184,29 @@ def _schemes(period: Period) -> dict[str, dict[str, int]]:
     return weights
 
 
+def _month_has(target: str) -> Exists:
+    """The person has a ``target`` for the month of the rollup row (in any of the month's regions)."""
+    return Exists(KpiMonthly.objects.filter(person=OuterRef("person"), month=OuterRef("month"), **{f"{target}__gt": 0}))
+
+
+def counter_sums() -> dict:
+    """The monthly counters summed, plus the sales of the person-months that have a target: attainment over a
+    quarter, a team or a department puts only those sales over the targets (a rep without a target — or a month
+    without one — would otherwise add sales and no target, and lift everyone's attainment above what was met).
+
+    The filtered sums come first: an annotation named like a field hides the field from the ones after it."""
+    return {
+        "revenue_targeted": Sum("revenue", filter=_month_has("target_revenue")),
+        "units_targeted": Sum("units", filter=_month_has("target_units")),
+    } | {name: Sum(name) for name in (*COUNTERS, *MONTHLY_ONLY)}
+
+
 def _counters(people: QuerySet, period: Period) -> dict[int, dict]:
     rows = (
         KpiMonthly.objects.using(reporting_alias())
         .filter(month__gte=period.first, month__lte=period.last, person__in=people.values("pk"))
         .values("person")
-        .annotate(**{name: Sum(name) for name in (*COUNTERS, *MONTHLY_ONLY)})
+        .annotate(**counter_sums())
         .order_by()
     )
     return {row.pop("person"): row for row in rows}
@@ -352,7 +369,7 @@ def kpi_trend(*, card: Scorecard, period: Period, months: int = TREND_MONTHS) ->
         for row in KpiMonthly.objects.using(using)
         .filter(person_id=card.person_id, month__gte=first, month__lte=last)
         .values("month")
-        .annotate(**{name: Sum(name) for name in (*COUNTERS, *MONTHLY_ONLY)})
+        .annotate(**counter_sums())
         .order_by()
     }
     team = {}
@@ -410,7 +427,7 @@ def kpi_groups(*, user: User, period: Period, group: str, role: str | None = Non
     monthly = KpiMonthly.objects.using(using).filter(
         month__gte=period.first, month__lte=period.last, person__in=people.values("pk")
     )
-    sums = {name: Sum(name) for name in (*COUNTERS, *MONTHLY_ONLY)}
+    sums = counter_sums()
     if group == "department":
         key_field, names = "person__department__code", {k: str(v) for k, v in Department.Code.choices}
     elif group == "team":
@@ -486,7 +503,7 @@ def kpi_role_trend(*, user: User, period: Period, role: str, months: int = TREND
         for row in KpiMonthly.objects.using(reporting_alias())
         .filter(month__gte=first, month__lte=last, person__in=people.values("pk"))
         .values("month")
-        .annotate(**{name: Sum(name) for name in (*COUNTERS, *MONTHLY_ONLY)})
+        .annotate(**counter_sums())
         .order_by()
     }
     trend, month = [], first

@@ -60,7 +60,7 @@ class World:
     promotion: object
 
 
-def _report(rep, day: datetime.date, region, *, on_time=True, status=ReportStatus.SUBMITTED) -> DailyReport:
+def filed_report(rep, day: datetime.date, region, *, on_time=True, status=ReportStatus.SUBMITTED) -> DailyReport:
     submitted = status == ReportStatus.SUBMITTED
     return DailyReport.objects.create(
         rep=rep,
@@ -102,12 +102,12 @@ def build_world(regions: RegionTree) -> World:
 
     # rep_a's reports
     day = SEPTEMBER.replace
-    r1 = _report(rep_a, day(day=1), regions.sh)
-    r2 = _report(rep_a, day(day=2), regions.sh)
-    _report(rep_a, day(day=3), regions.sh)
-    r4 = _report(rep_a, day(day=4), regions.sh, on_time=False)
-    holiday = _report(rep_a, HOLIDAY, regions.sh)
-    draft = _report(rep_a, day(day=7), regions.sh, status=ReportStatus.DRAFT)
+    r1 = filed_report(rep_a, day(day=1), regions.sh)
+    r2 = filed_report(rep_a, day(day=2), regions.sh)
+    filed_report(rep_a, day(day=3), regions.sh)
+    r4 = filed_report(rep_a, day(day=4), regions.sh, on_time=False)
+    holiday = filed_report(rep_a, HOLIDAY, regions.sh)
+    draft = filed_report(rep_a, day(day=7), regions.sh, status=ReportStatus.DRAFT)
     RegionalSalesLineFactory(report=r1, region=regions.sh, units=100, revenue=Decimal("1000"))
     RegionalSalesLineFactory(report=holiday, region=regions.sh, units=30, revenue=Decimal("300"))
     RegionalSalesLineFactory(report=draft, region=regions.sh, units=999, revenue=Decimal("9999"))
@@ -155,8 +155,8 @@ def build_world(regions: RegionTree) -> World:
     PromotionFeedbackLineFactory(report=r4, promotion=promotion, outlet=outlet_1, actual_price=Decimal("8.00"))
 
     # rep_b moved from Beijing to Shanghai on the 15th
-    b1 = _report(rep_b, day(day=1), regions.bj)
-    b2 = _report(rep_b, day(day=16), regions.sh)
+    b1 = filed_report(rep_b, day(day=1), regions.bj)
+    b2 = filed_report(rep_b, day(day=16), regions.sh)
     RegionalSalesLineFactory(report=b1, region=regions.bj, units=40, revenue=Decimal("400"))
     RegionalSalesLineFactory(report=b2, region=regions.sh, units=50, revenue=Decimal("500"))
 

@@ -18,8 +18,9 @@ from coordination.services.kpi_rollups import (
     kpi_rollups_rebuild,
 )
 from tests.factories import UserFactory
+from tests.factories.feedback import RegionalSalesLineFactory
 
-from .kpi_world import SEPTEMBER, SEPTEMBER_END, build_world
+from .kpi_world import SEPTEMBER, SEPTEMBER_END, build_world, filed_report
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +193,20 @@ def test_group_figures_sum_the_members_counters(world):
     departments = {row.key: row for row in kpi_groups(user=world.hr, period=SEP, group="department")}
     assert departments["sales"].figures["filing_rate"] == round(6 * 100 / 42, 1)
     assert departments["marketing"].figures["review_sla"] == 100.0
+
+
+def test_attainment_puts_only_sales_of_months_with_a_target_over_the_targets(world):
+    # rep_b sold 500 in Shanghai and 400 in Beijing with no target; the department's attainment is rep_a's alone
+    departments = {row.key: row for row in kpi_groups(user=world.hr, period=SEP, group="department")}
+    assert departments["sales"].figures["attainment_revenue"] == 20.0  # 2,000 of 10,000, not 2,900
+    assert departments["sales"].figures["attainment_units"] == 20.0
+    # rep_a sells in August, a month without a target: his quarter is still September's 2,000 of 10,000
+    august = filed_report(world.rep_a, datetime.date(2026, 8, 3), world.regions.sh)
+    RegionalSalesLineFactory(report=august, region=world.regions.sh, units=80, revenue=Decimal("800"))
+    kpi_rollups_rebuild(datetime.date(2026, 8, 1), datetime.date(2026, 8, 31))
+    q3 = kpi_person(user=world.hr, pk=world.rep_a.pk, period=period_parse("2026-Q3")).values
+    assert q3["attainment_revenue"] == 20.0
+    assert q3["attainment_units"] == 20.0
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "26", "abc", "1999"])
