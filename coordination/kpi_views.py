@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from .kpi_forms import ROLE_CHOICES, KpiFilterForm, KpiSchemeForm
+from .kpi_forms import GROUP_CHOICES, ROLE_CHOICES, KpiFilterForm, KpiSchemeForm
 from .kpis import BY_KEY, KPI_ROLES, KPIS, kpis_for
 from .pages import form_add_service_errors, paginate
 from .permissions import can_manage_kpi_schemes, can_open_kpi_dashboard
@@ -44,7 +44,7 @@ def _filters(request: HttpRequest) -> tuple[KpiFilterForm, dict]:
     data = form.cleaned_data if form.is_valid() else {}
     data = {key: value for key, value in data.items() if value}
     data.setdefault("period", period_parse(""))
-    form.fields["period"].widget.attrs["placeholder"] = data["period"].key
+    form.fields["period"].widget.attrs |= {"placeholder": data["period"].key, "aria-describedby": "kpi-period-help"}
     if not form.is_bound:
         form.initial["period"] = data["period"].key
     return form, data
@@ -87,6 +87,7 @@ def kpi_dashboard(request: HttpRequest) -> HttpResponse:
         "form": form,
         "period": period,
         "group": group,
+        "group_label": dict(GROUP_CHOICES)[group],
         "composite_note": composite_note(),
         "can_schemes": can_manage_kpi_schemes(request.user),
     }

@@ -102,13 +102,17 @@ def test_hr_sees_every_role_ranked_and_each_figure_links_to_its_facts(client, wo
     assert 'data-testid="kpi-row-mkt.east"' in marketing
 
 
-@pytest.mark.parametrize("group", ["team", "department", "region"])
-def test_group_views_answer(client, api_client, world, group):
+@pytest.mark.parametrize(("group", "heading"), [("team", "Team"), ("department", "Department"), ("region", "Region")])
+def test_group_views_answer(client, api_client, world, group, heading):
     client.force_login(world.hr)
-    assert client.get(f"/kpis/?period=2026-09&group={group}").status_code == 200
+    page = client.get(f"/kpis/?period=2026-09&group={group}")
+    assert page.status_code == 200
+    assert f'<th scope="col" class="name">{heading}</th>' in page.content.decode()
     api_client.force_authenticate(world.hr)
     body = api_client.get(f"/api/v1/kpis/?period=2026-09&group={group}").json()
     assert body["count"] >= 1
+    names = [row["name"] for row in body["results"]]
+    assert [name for name in names if name in page.content.decode()] == names
     api_client.force_authenticate(world.rep_a)
     assert api_client.get(f"/api/v1/kpis/?period=2026-09&group={group}").status_code == 403
 
