@@ -35,6 +35,7 @@ from .selectors.kpis import (
 )
 from .services.kpi_export import XLSX_TYPE, composite_note, kpi_csv_rows, kpi_xlsx_file
 from .services.kpi_schemes import kpi_scheme_save
+from .templatetags.kpi_tags import fact_is_number
 
 PER_PAGE = 50
 
@@ -145,6 +146,8 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     card = kpi_person(user=request.user, pk=pk, period=period)
     facts = kpi_facts(card=card, kind=kind, period=period)
     page = paginate(request, facts.rows, per_page=PER_PAGE)
+    rows = [facts.display(row) for row in page.object_list]
+    numeric = [any(fact_is_number(row[i]) for row in rows) for i in range(len(facts.columns))]
     return render(
         request,
         "coordination/kpis/facts.html",
@@ -154,7 +157,8 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "facts": facts,
             "figures": [f for f in card.figures if f.kpi.facts == kind],
             "page_obj": page,
-            "rows": [facts.display(row) for row in page.object_list],
+            "rows": rows,
+            "columns": [(label, is_number) for (_key, label), is_number in zip(facts.columns, numeric, strict=True)],
         },
     )
 

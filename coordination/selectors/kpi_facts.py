@@ -33,8 +33,12 @@ class Facts:
     labels: dict[str, dict] = field(default_factory=dict)  # column → {stored code: its label}, for the page
 
     def display(self, row: dict) -> list:
-        """The row's values in column order, codes shown as their labels."""
-        return [self.labels.get(key, {}).get(row.get(key), row.get(key)) for key, _label in self.columns]
+        """The row's values in column order, codes shown as their labels and months as "2026-09"."""
+        values = []
+        for key, _label in self.columns:
+            value = self.labels.get(key, {}).get(row.get(key), row.get(key))
+            values.append(f"{value:%Y-%m}" if key == "month" and value is not None else value)
+        return values
 
 
 def _bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:

@@ -1,7 +1,11 @@
-"""Template helpers of the KPI pages: a figure in its unit, a bar's width."""
+"""Template helpers of the KPI pages: a figure in its unit, a bar's width, a cell of the facts behind a figure."""
+
+import datetime
+from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from coordination.kpis import COUNT, HOURS, PCT
@@ -43,3 +47,30 @@ def get_item(mapping, key):
 def duration_hours(value) -> str:
     """A timedelta as hours with one decimal ("37.9 h")."""
     return _("%(hours)s h") % {"hours": number_format(value.total_seconds() / 3600, 1)}
+
+
+@register.filter
+def fact_cell(value) -> str:
+    """A value of a facts table as a reader wants it: amounts with two decimals and thousands grouped, counts
+    grouped, moments in the local time to the minute, durations in hours, yes/no, "–" for nothing."""
+    if value is None or value == "":
+        return "–"
+    if value is True or value is False:
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "Y-m-d")
+    if isinstance(value, datetime.timedelta):
+        return duration_hours(value)
+    if isinstance(value, Decimal | float):
+        return number_format(value, 2, force_grouping=True)
+    if isinstance(value, int):
+        return number_format(value, 0, force_grouping=True)
+    return str(value)
+
+
+@register.filter
+def fact_is_number(value) -> bool:
+    """Numbers are right-aligned in a facts table."""
+    return isinstance(value, Decimal | float | int) and not isinstance(value, bool)

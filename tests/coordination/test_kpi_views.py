@@ -318,3 +318,19 @@ def test_the_facts_pages_list_the_counted_rows_with_their_labels(client, world):
     reviews = client.get(f"/kpis/people/{world.marketer.pk}/facts/reviews/?period=2026-09").content.decode()
     assert "12.0 h" in reviews  # the time the review took
     assert "<td>Approve</td>" in reviews
+
+
+def test_the_facts_pages_write_months_amounts_and_moments_as_a_reader_expects(client, world):
+    client.force_login(world.hr)
+    sales = client.get(f"/kpis/people/{world.rep_a.pk}/facts/sales/?period=2026-09").content.decode()
+    assert "<td>2026-09</td>" in sales
+    assert '<td class="num">2,000.00</td>' in sales  # the revenue, however the database sums decimals
+    assert '<td class="num">10,000.00</td>' in sales
+    assert '<td class="num">1,000</td>' in sales  # the unit target
+    client.cookies["django_language"] = "zh-hans"
+    zh = client.get(f"/kpis/people/{world.rep_a.pk}/facts/sales/?period=2026-09").content.decode()
+    assert "上报销售与月度目标对比" in zh
+    assert '<td class="num">10,000.00</td>' in zh  # grouped by thousands in Chinese too
+    late = client.get(f"/kpis/people/{world.rep_a.pk}/facts/late_days/?period=2026-09").content.decode()
+    assert "<td>2026-09-04</td>" in late
+    assert "<td>2026-09-05 " in late  # submitted the next day, in local time to the minute
