@@ -64,9 +64,10 @@ def _cards(request: HttpRequest, data: dict, *, role: str | None = None):
 
 
 def _from_first_data(trend: list[dict]) -> list[dict]:
-    """The trend from its first month with a figure (months before anyone had facts are only blank rows)."""
+    """The trend from its first month with facts (months before anyone worked in the system are only blank or 0
+    per cent rows — a year's targets are often set before the people start)."""
     for index, point in enumerate(trend):
-        if point["composite"] is not None or any(v not in (None, 0) for v in point["values"].values()):
+        if point["active"]:
             return trend[index:]
     return []
 

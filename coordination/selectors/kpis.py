@@ -359,6 +359,15 @@ def kpi_person(*, user: User, pk: int, period: Period) -> Scorecard:
     return cards[0]
 
 
+_TARGETS = frozenset(("target_units", "target_revenue", "team_target_revenue"))
+
+
+def _active(counters: dict) -> bool:
+    """Something was expected of or done by the person (or their team) that month — a target alone is not: a month
+    with a target and no one yet working in the system is not a month at 0 per cent."""
+    return any(value for name, value in counters.items() if name not in _TARGETS)
+
+
 def kpi_trend(*, card: Scorecard, period: Period, months: int = TREND_MONTHS) -> list[dict]:
     """The person's figures and composite per month for the ``months`` months ending with the period's last."""
     last = period.last.replace(day=1)
@@ -411,7 +420,8 @@ def kpi_trend(*, card: Scorecard, period: Period, months: int = TREND_MONTHS) ->
         counters = {**rows.get(month, {}), **team.get(month, {})}
         figures = _figures(card.role, counters)
         values = {f.kpi.key: f.value for f in figures}
-        trend.append({"month": month, "values": values, "composite": composite(card.role, values, weights)})
+        point = {"month": month, "values": values, "composite": composite(card.role, values, weights)}
+        trend.append(point | {"active": _active(counters)})
         month = _add_months(month, 1)
     return trend
 
@@ -510,7 +520,7 @@ def kpi_role_trend(*, user: User, period: Period, role: str, months: int = TREND
     while month <= last:
         counters = rows.get(month, {})
         values = {kpi.key: kpi.value(counters) for kpi in kpis_for(role) if not kpi.team}
-        trend.append({"month": month, "values": values, "composite": None})
+        trend.append({"month": month, "values": values, "composite": None, "active": _active(counters)})
         month = _add_months(month, 1)
     return trend
 

@@ -2,6 +2,7 @@
 exports opened and checked cell by cell, HR's weights, bad input, query counts, and the incremental refresh."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from accounts.roles import Role
 from coordination.models import KpiDaily, KpiMonthly, KpiScheme
 from coordination.services.kpi_rollups import kpi_rollups_rebuild
 from tests.factories import UserFactory
+from tests.factories.campaigns import SalesTargetFactory
 
 from .kpi_world import SEPTEMBER, SEPTEMBER_END, build_world
 
@@ -334,3 +336,18 @@ def test_the_facts_pages_write_months_amounts_and_moments_as_a_reader_expects(cl
     late = client.get(f"/kpis/people/{world.rep_a.pk}/facts/late_days/?period=2026-09").content.decode()
     assert "<td>2026-09-04</td>" in late
     assert "<td>2026-09-05 " in late  # submitted the next day, in local time to the minute
+
+
+def test_the_page_trend_starts_with_the_first_month_anyone_worked_not_the_first_target(client, api_client, world):
+    # East's target for June, months before anyone in the world joined (August)
+    SalesTargetFactory(year=2026, quarter=2, month=6, region=world.regions.east, units=10, revenue=1000)
+    kpi_rollups_rebuild(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
+    api_client.force_authenticate(world.hr)
+    trend = api_client.get(f"/api/v1/kpis/people/{world.manager.pk}/?period=2026-09").json()["trend"]
+    june = next(point for point in trend if point["month"] == "2026-06")
+    assert june["values"]["team_attainment"] == 0.0  # the API has every month, as computed
+    client.force_login(world.hr)
+    page = client.get(f"/kpis/people/{world.manager.pk}/?period=2026-09").content.decode()
+    table = page[page.index('data-testid="kpi-trend"') :]
+    assert "2026-06" not in table  # a target and no one at work yet: not a month at 0 per cent
+    assert "2026-09" in table
