@@ -306,7 +306,7 @@ class KpiPersonViewSet(viewsets.GenericViewSet):
         card = kpi_person(user=request.user, pk=int(pk), period=period)
         facts = kpi_facts(card=card, kind=kind, period=period)
         page = self.paginate_queryset(facts.rows)
-        response = self.get_paginated_response(list(page))
+        response = self.get_paginated_response([facts.complete(row) for row in page])
         response.data["title"] = str(facts.title)
         response.data["columns"] = [{"key": key, "label": str(label)} for key, label in facts.columns]
         return response

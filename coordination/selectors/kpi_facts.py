@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region
+from accounts.models import Region, full_name
 from approvals.models import ApprovalStep, Decision, ExecutabilityRating, StepKind, StepStatus
 from campaigns.models import PlanVersion, Promotion, PromotionOrigin, PromotionStatus
 from campaigns.selectors.plans import plan_versions_with_readers
@@ -31,10 +31,16 @@ class Facts:
     columns: list[tuple[str, str]]
     rows: QuerySet
     labels: dict[str, dict] = field(default_factory=dict)  # column → {stored code: its label}, for the page
+    computed: dict[str, Callable[[dict], object]] = field(default_factory=dict)  # column → its value from the row
+
+    def complete(self, row: dict) -> dict:
+        """The row with its computed columns (what the API answers)."""
+        return row | {key: compute(row) for key, compute in self.computed.items()} if self.computed else row
 
     def display(self, row: dict) -> list:
         """The row's values in column order, codes shown as their labels and months as "2026-09"."""
         values = []
+        row = self.complete(row)
         for key, _label in self.columns:
             value = self.labels.get(key, {}).get(row.get(key), row.get(key))
             values.append(f"{value:%Y-%m}" if key == "month" and value is not None else value)
@@ -187,6 +193,8 @@ def _team(card, period) -> Facts:
         .values("person")
         .annotate(
             username=F("person__username"),
+            first_name=F("person__first_name"),
+            last_name=F("person__last_name"),
             filed=Sum("days_filed"),
             expected=Sum("days_expected"),
             revenue_sold=Sum("revenue"),
@@ -196,12 +204,14 @@ def _team(card, period) -> Facts:
     return Facts(
         _("The reps of the region"),
         [
+            ("name", _("name")),
             ("username", _("user")),
             ("filed", _("days filed")),
             ("expected", _("working days")),
             ("revenue_sold", _("revenue")),
         ],
         rows,
+        computed={"name": lambda row: full_name(row["first_name"], row["last_name"])},
     )
 
 

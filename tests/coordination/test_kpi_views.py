@@ -4,6 +4,7 @@ exports opened and checked cell by cell, HR's weights, bad input, query counts, 
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -351,3 +352,15 @@ def test_the_page_trend_starts_with_the_first_month_anyone_worked_not_the_first_
     table = page[page.index('data-testid="kpi-trend"') :]
     assert "2026-06" not in table  # a target and no one at work yet: not a month at 0 per cent
     assert "2026-09" in table
+
+
+def test_the_team_behind_a_managers_figures_is_listed_by_name_on_the_page_and_in_the_api(client, api_client, world):
+    world.rep_a.first_name, world.rep_a.last_name = "伟", "张"
+    world.rep_a.save(update_fields=["first_name", "last_name"])
+    client.force_login(world.hr)
+    page = client.get(f"/kpis/people/{world.manager.pk}/facts/team/?period=2026-09").content.decode()
+    assert "<td>张伟</td><td>rep.a</td>" in re.sub(r">\s+<", "><", page)
+    api_client.force_authenticate(world.hr)
+    body = api_client.get(f"/api/v1/kpis/people/{world.manager.pk}/facts/team/?period=2026-09").json()
+    assert [c["key"] for c in body["columns"]] == ["name", "username", "filed", "expected", "revenue_sold"]
+    assert {row["username"]: row["name"] for row in body["results"]}["rep.a"] == "张伟"
