@@ -38,6 +38,8 @@ from .services.kpi_schemes import kpi_scheme_save
 from .templatetags.kpi_tags import fact_is_number
 
 PER_PAGE = 50
+# Columns of the facts tables that hold prose: they wrap; every other cell (dates, figures, codes) stays on one line.
+PROSE = frozenset({"text", "comment", "title", "promotion_title", "plan_title", "outlet_name"})
 
 
 def _filters(request: HttpRequest) -> tuple[KpiFilterForm, dict]:
@@ -148,7 +150,10 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     facts = kpi_facts(card=card, kind=kind, period=period)
     page = paginate(request, facts.rows, per_page=PER_PAGE)
     rows = [facts.display(row) for row in page.object_list]
-    numeric = [any(fact_is_number(row[i]) for row in rows) for i in range(len(facts.columns))]
+    kinds = [
+        "num" if any(fact_is_number(row[i]) for row in rows) else "text" if key in PROSE else ""
+        for i, (key, _label) in enumerate(facts.columns)
+    ]
     return render(
         request,
         "coordination/kpis/facts.html",
@@ -158,8 +163,8 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "facts": facts,
             "figures": [f for f in card.figures if f.kpi.facts == kind],
             "page_obj": page,
-            "rows": rows,
-            "columns": [(label, is_number) for (_key, label), is_number in zip(facts.columns, numeric, strict=True)],
+            "columns": [(label, kind) for (_key, label), kind in zip(facts.columns, kinds, strict=True)],
+            "rows": [list(zip(row, kinds, strict=True)) for row in rows],
         },
     )
 
