@@ -60,11 +60,13 @@ run: system-deps install messages seed  ## Demo on http://127.0.0.1:8000 with a 
 
 test: system-deps-test install messages check pytest  ## Everything the suite needs, then lint and the whole suite
 
-check: install  ## ruff (lint + format) and migrations in step with the models
+check: install  ## ruff (lint + format), migrations in step with the models, a valid OpenAPI schema
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@# No database is needed to compare models with migrations (CI's DATABASE_URL may name one not created yet).
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=coordination.settings.test $(PY) manage.py makemigrations --check --dry-run
+	@# The OpenAPI schema is valid and every endpoint is described (a warning fails).
+	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=coordination.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 pytest: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
