@@ -28,3 +28,6 @@ class CoordinationConfig(AppConfig):
 
         post_migrate.connect(_install_schedules, sender=self, dispatch_uid="coordination.install_schedules")
         report_filed.connect(_refresh_kpis, dispatch_uid="coordination.refresh_kpis")
+        from .kpi_signals import connect as connect_kpi_refresh
+
+        connect_kpi_refresh()

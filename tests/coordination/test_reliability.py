@@ -145,13 +145,19 @@ def test_a_report_submitted_while_the_broker_is_down_is_saved_and_its_task_publi
 def test_with_the_broker_up_the_task_is_published_right_after_the_commit(own_redis, regions, api_client):
     f = build_field(regions)
     api_client.force_authenticate(f.people.rep_sh)
+    before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0  # the set-up's own
+    queued = own_redis.queue_length("celery")
 
     assert api_client.post("/api/v1/daily-reports/", payload(f), format="json").status_code == 201
 
     # The alert rules and the KPI rollup refresh, both published at once: no waiting for the relay.
-    assert OutboxMessage.objects.count() == 2
-    assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
-    assert own_redis.queue_length("celery") == 2
+    submission = OutboxMessage.objects.filter(pk__gt=before)
+    assert sorted(submission.values_list("task_name", flat=True)) == [
+        "coordination.kpi_rollups_refresh",
+        "feedback.alerts_evaluate_for_report",
+    ]
+    assert not submission.filter(published_at__isnull=True).exists()
+    assert own_redis.queue_length("celery") == queued + 2
     out = __import__("io").StringIO()
     call_command("relay_outbox", stdout=out)
     assert out.getvalue().startswith("0 message(s) published")
