@@ -150,7 +150,7 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     facts = kpi_facts(card=card, kind=kind, period=period)
     page = paginate(request, facts.rows, per_page=PER_PAGE)
     rows = [facts.display(row) for row in page.object_list]
-    kinds = [
+    aligns = [
         "num" if any(fact_is_number(row[i]) for row in rows) else "text" if key in PROSE else ""
         for i, (key, _label) in enumerate(facts.columns)
     ]
@@ -163,54 +163,46 @@ def kpi_facts_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "facts": facts,
             "figures": [f for f in card.figures if f.kpi.facts == kind],
             "page_obj": page,
-            "columns": [(label, kind) for (_key, label), kind in zip(facts.columns, kinds, strict=True)],
-            "rows": [list(zip(row, kinds, strict=True)) for row in rows],
+            "columns": [(label, align) for (_key, label), align in zip(facts.columns, aligns, strict=True)],
+            "rows": [list(zip(row, aligns, strict=True)) for row in rows],
         },
     )
 
 
-class _BadFilters(Exception):
-    def __init__(self, form: KpiFilterForm):
-        self.response = HttpResponseBadRequest(
-            "\n".join(f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()),
-            content_type="text/plain; charset=utf-8",
-        )
-
-
-def _export_cards(request: HttpRequest):
-    """The cards an export holds; filters that don't parse are a 400 naming each field, never a file of something
-    else than what was asked."""
+def _export(request: HttpRequest, write) -> HttpResponse:
+    """An export of the cards the filters select, written by ``write(cards, period)``. Filters that don't parse are a
+    400 naming each field, never a file of something else than what was asked."""
     if not can_open_kpi_dashboard(request.user):
         raise Http404
     form, data = _filters(request)
     if form.is_bound and not form.is_valid():
-        raise _BadFilters(form)
-    return _cards(request, data), data["period"]
+        return HttpResponseBadRequest(
+            "\n".join(f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()),
+            content_type="text/plain; charset=utf-8",
+        )
+    return write(_cards(request, data), data["period"])
+
+
+def _xlsx(cards, period) -> FileResponse:
+    return FileResponse(
+        kpi_xlsx_file(cards, period), as_attachment=True, filename=f"kpis-{period.key}.xlsx", content_type=XLSX_TYPE
+    )
+
+
+def _csv(cards, period) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(kpi_csv_rows(cards, period), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kpis-{period.key}.csv"'
+    return response
 
 
 @login_required
 def kpi_export_xlsx(request: HttpRequest) -> HttpResponse:
-    try:
-        cards, period = _export_cards(request)
-    except _BadFilters as bad:
-        return bad.response
-    return FileResponse(
-        kpi_xlsx_file(cards, period),
-        as_attachment=True,
-        filename=f"kpis-{period.key}.xlsx",
-        content_type=XLSX_TYPE,
-    )
+    return _export(request, _xlsx)
 
 
 @login_required
 def kpi_export_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        cards, period = _export_cards(request)
-    except _BadFilters as bad:
-        return bad.response
-    response = StreamingHttpResponse(kpi_csv_rows(cards, period), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kpis-{period.key}.csv"'
-    return response
+    return _export(request, _csv)
 
 
 @login_required

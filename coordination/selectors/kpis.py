@@ -6,7 +6,6 @@ marketing), HR's schemes. Sums run in the database over ``KpiMonthly``; Python o
 Reads go to ``reporting_alias()`` (the read replica when one is configured).
 """
 
-import calendar
 import datetime
 import re
 from collections import defaultdict
@@ -23,7 +22,7 @@ from coordination.db import reporting_alias
 from coordination.kpis import BY_KEY, KPI_ROLES, Kpi, composite, kpis_for
 from coordination.models import KpiMonthly, KpiScheme
 from coordination.permissions import kpi_people_visible_q
-from coordination.services.kpi_rollups import COUNTERS, MONTHLY_ONLY
+from coordination.services.kpi_rollups import COUNTERS, MONTHLY_ONLY, month_last
 
 PERIOD_KINDS = ("month", "quarter", "year")
 GROUPS = ("person", "team", "department", "region")
@@ -47,19 +46,9 @@ class Period:
             return f"{self.first.year}-Q{(self.first.month + 2) // 3}"
         return str(self.first.year)
 
-    @property
-    def months(self) -> list[datetime.date]:
-        return [datetime.date(self.first.year, month, 1) for month in range(self.first.month, self.last.month + 1)]
-
-    def target_q(self, prefix: str = "") -> Q:
+    def target_q(self) -> Q:
         """``SalesTarget`` month rows of the period."""
-        return Q(**{f"{prefix}year": self.first.year, f"{prefix}month__gte": self.first.month}) & Q(
-            **{f"{prefix}month__lte": self.last.month}
-        )
-
-    def shifted(self, months: int) -> "Period":
-        first = _add_months(self.first, months)
-        return Period("month", first, _month_end(first)) if self.kind == "month" else self
+        return Q(year=self.first.year, month__gte=self.first.month, month__lte=self.last.month)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -67,26 +56,22 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def _month_end(first: datetime.date) -> datetime.date:
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
 def period_parse(value: str | None, *, today: datetime.date | None = None) -> Period:
     """ "YYYY-MM", "YYYY-Qn" or "YYYY" → a Period; empty → the current month. ``ValueError`` for anything else."""
     value = (value or "").strip()
     if not value:
         first = (today or timezone.localdate()).replace(day=1)
-        return Period("month", first, _month_end(first))
+        return Period("month", first, month_last(first))
     if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
         year, month = int(match[1]), int(match[2])
         if 2000 <= year <= 2100 and 1 <= month <= 12:
             first = datetime.date(year, month, 1)
-            return Period("month", first, _month_end(first))
+            return Period("month", first, month_last(first))
     elif match := re.fullmatch(r"(\d{4})-[Qq]([1-4])", value):
         year, quarter = int(match[1]), int(match[2])
         if 2000 <= year <= 2100:
             first = datetime.date(year, quarter * 3 - 2, 1)
-            return Period("quarter", first, _month_end(datetime.date(year, quarter * 3, 1)))
+            return Period("quarter", first, month_last(datetime.date(year, quarter * 3, 1)))
     elif re.fullmatch(r"\d{4}", value) and 2000 <= int(value) <= 2100:
         year = int(value)
         return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31))

@@ -70,7 +70,6 @@ def fact_cell(value) -> str:
     return str(value)
 
 
-@register.filter
 def fact_is_number(value) -> bool:
-    """Numbers are right-aligned in a facts table."""
+    """Numbers are right-aligned in a facts table (the facts view decides per column)."""
     return isinstance(value, Decimal | float | int) and not isinstance(value, bool)

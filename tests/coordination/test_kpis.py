@@ -216,9 +216,14 @@ def test_period_parse_refuses_what_is_not_a_period(period):
 
 
 def test_period_parse_reads_months_quarters_and_years():
-    assert period_parse("2026-10").months == [datetime.date(2026, 10, 1)]
-    assert period_parse("2026-q4").months == [datetime.date(2026, m, 1) for m in (10, 11, 12)]
-    assert len(period_parse("2026").months) == 12
+    def bounds(value):
+        period = period_parse(value)
+        return period.first, period.last
+
+    assert bounds("2026-10") == (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
+    assert bounds("2026-q4") == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    assert bounds("2026") == (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assert bounds("2028-02") == (datetime.date(2028, 2, 1), datetime.date(2028, 2, 29))
     assert period_parse("", today=datetime.date(2026, 11, 22)).key == "2026-11"
 
 
